@@ -1,0 +1,33 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util parseArgs with our error contract: an unknown or malformed flag is a usage error
+ * (exit 2) that names `--help`.
+ */
+export function parseFlags<O extends Options>(argv: string[], options: O, command: string) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true });
+  } catch (err) {
+    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(`${msg} — see 'svl ${command} --help'`);
+  }
+}
+
+/** Parses a flag value that must be one of `choices`; the error lists them. */
+export function oneOf<T extends string>(value: string | undefined, choices: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if ((choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`unknown ${flag} '${value}' — valid: ${choices.join(', ')}`);
+}
+
+/** Parses a positive integer flag. */
+export function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) <= 0) {
+    throw new UsageError(`${flag} must be a positive whole number, got '${value}'`);
+  }
+  return Number(value);
+}

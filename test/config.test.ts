@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/svl-config.js';
+
+describe('svl.json validation', () => {
+  it('fills Lambda defaults', async () => {
+    const c = await parseConfig(JSON.stringify({ name: 'fn', platform: 'lambda', language: 'go' }));
+    expect(c).toMatchObject({ arch: 'arm64', memory: 128, timeout: 10, runtime: 'provided.al2023', environment: {} });
+  });
+
+  it('names the path of each bad field', async () => {
+    const bad = JSON.stringify({ name: 'bad name!', platform: 'lambda', language: 'go', memory: 64, size: { zip: 'lots' }, extra: 1 });
+    const err = await parseConfig(bad).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const msg = (err as Error).message;
+    expect(msg).toContain('/name must match pattern');
+    expect(msg).toContain('/memory must be >= 128');
+    expect(msg).toContain('/size/zip');
+    expect(msg).toContain("unknown field 'extra'");
+  });
+
+  it('rejects invalid JSON with the parse error', async () => {
+    await expect(parseConfig('{ nope')).rejects.toThrow(/not valid JSON/);
+  });
+});
