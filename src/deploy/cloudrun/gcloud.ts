@@ -1,0 +1,52 @@
+import { execa } from 'execa';
+import { SvlError } from '../../cli/errors.js';
+
+export interface GcloudEnv {
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+const INSTALL_HINT = 'install the Google Cloud CLI (https://cloud.google.com/sdk/docs/install) and make sure gcloud is on PATH';
+
+/**
+ * Checks gcloud is installed and has an active account before a deploy that would otherwise fail
+ * half-way through a source upload. Returns the active account.
+ */
+export async function requireGcloudAccount(g: GcloudEnv): Promise<string> {
+  const result = await execa('gcloud', ['auth', 'list', '--format=json'], {
+    cwd: g.cwd,
+    env: g.env,
+    extendEnv: false,
+    reject: false,
+    timeout: 60_000,
+  });
+  if ((result as { code?: string }).code === 'ENOENT' || /ENOENT/.test(String(result.message ?? ''))) {
+    throw new SvlError(`gcloud is not installed — ${INSTALL_HINT}`);
+  }
+  if (result.exitCode !== 0) {
+    const why = (result.stderr || result.stdout || '').trim().split('\n').pop();
+    throw new SvlError(`'gcloud auth list' failed (${why}) — run 'gcloud init' to repair the gcloud configuration`);
+  }
+  let accounts: Array<{ account?: string; status?: string }>;
+  try {
+    accounts = JSON.parse(result.stdout || '[]');
+  } catch {
+    throw new SvlError("could not read 'gcloud auth list' output — run 'gcloud auth list' to check your gcloud installation");
+  }
+  const active = accounts.find((a) => a.status === 'ACTIVE')?.account;
+  if (!active) {
+    throw new SvlError(
+      "gcloud has no active account — run 'gcloud auth login' (or 'gcloud auth activate-service-account --key-file=KEY.json'), then 'gcloud config set project PROJECT_ID'",
+    );
+  }
+  return active;
+}
+
+/** Runs `gcloud <argv>` in the project, streaming each line of its output as it arrives. */
+export async function runGcloud(argv: string[], g: GcloudEnv, onLine: (line: string) => void): Promise<number> {
+  const child = execa('gcloud', argv, { cwd: g.cwd, env: g.env, extendEnv: false, reject: false, all: true, stdin: 'inherit', buffer: false });
+  for await (const line of child.iterable({ from: 'all' })) onLine(line);
+  const result = await child;
+  if ((result as { code?: string }).code === 'ENOENT') throw new SvlError(`gcloud is not installed — ${INSTALL_HINT}`);
+  return result.exitCode ?? 1;
+}

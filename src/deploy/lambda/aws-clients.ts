@@ -1,0 +1,67 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SvlError } from '../../cli/errors.js';
+import { toSvlError } from './aws-errors.js';
+
+export interface AwsTarget {
+  /** --region; otherwise the SDK chain (AWS_REGION, profile), then svl.json's region. */
+  region?: string;
+  configRegion?: string;
+  profile?: string;
+  /** --endpoint-url; AWS_ENDPOINT_URL is read by the SDK itself. */
+  endpointUrl?: string;
+  env: Record<string, string | undefined>;
+}
+
+export interface AwsClients {
+  lambda: LambdaClient;
+  iam: IAMClient;
+  region: string;
+  /** For error messages: where requests go. */
+  endpoint: string;
+}
+
+// A connection that cannot open fails in seconds instead of the OS default of minutes.
+const REQUEST_HANDLER = { connectionTimeout: 5_000, requestTimeout: 120_000 };
+
+async function sdkRegion(profile: string | undefined): Promise<string | undefined> {
+  const probe = new LambdaClient({ profile });
+  try {
+    return await probe.config.region();
+  } catch {
+    return undefined;
+  } finally {
+    probe.destroy();
+  }
+}
+
+/**
+ * Resolves region and credentials up front (flags > environment/profile > svl.json) so a missing
+ * one is reported before anything is built or touched.
+ */
+export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
+  // The SDK warns on Node < 22 about its releases after January 2027; svl pins the SDK and supports
+  // Node 20, so the warning would only add noise to every deploy's output.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const region = target.region ?? (await sdkRegion(target.profile)) ?? target.configRegion;
+  if (!region) {
+    throw new SvlError("no AWS region — pass --region, set AWS_REGION (or a region in your AWS profile), or add \"region\" to svl.json");
+  }
+  const endpoint = target.endpointUrl ?? target.env.AWS_ENDPOINT_URL_LAMBDA ?? target.env.AWS_ENDPOINT_URL ?? `https://lambda.${region}.amazonaws.com`;
+  const common = {
+    region,
+    profile: target.profile,
+    requestHandler: REQUEST_HANDLER,
+    ...(target.endpointUrl ? { endpoint: target.endpointUrl } : {}),
+  };
+  const lambda = new LambdaClient(common);
+  const iam = new IAMClient(common);
+  try {
+    await lambda.config.credentials();
+  } catch (err) {
+    lambda.destroy();
+    iam.destroy();
+    throw toSvlError(err, 'loading credentials', endpoint);
+  }
+  return { lambda, iam, region, endpoint };
+}

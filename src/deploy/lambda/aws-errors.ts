@@ -1,0 +1,71 @@
+import { SvlError } from '../../cli/errors.js';
+
+interface AwsLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function networkCode(err: AwsLikeError): string | undefined {
+  for (let e: AwsLikeError | undefined = err, depth = 0; e && depth < 4; e = e.cause as AwsLikeError, depth++) {
+    if (e.code && NETWORK_CODES.has(e.code)) return e.code;
+    if (e.name === 'TimeoutError' || e.name === 'RequestTimeout') return 'timed out';
+  }
+  return undefined;
+}
+
+export function errorName(err: unknown): string | undefined {
+  return (err as AwsLikeError | undefined)?.name;
+}
+
+/**
+ * Turns an AWS SDK failure into one line that names the fix. `action` is the IAM action of the
+ * call that failed (e.g. lambda:CreateFunction), so an AccessDenied names what to grant even when
+ * AWS's own message does not.
+ */
+export function toSvlError(err: unknown, action: string, endpoint: string): SvlError {
+  if (err instanceof SvlError) return err;
+  if (err instanceof AwsCallError) return toSvlError(err.awsError, err.action, endpoint);
+  const e = (err ?? {}) as AwsLikeError;
+  const net = networkCode(e);
+  if (net) {
+    return new SvlError(`cannot reach the AWS endpoint ${endpoint} (${net}) — check your network, --endpoint-url and AWS_ENDPOINT_URL`);
+  }
+  if (e.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e.message ?? '')) {
+    return new SvlError(
+      "no AWS credentials found — run 'aws configure' or 'aws sso login', pass --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    );
+  }
+  if (['UnrecognizedClientException', 'InvalidSignatureException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException'].includes(e.name ?? '')) {
+    return new SvlError(`AWS rejected the credentials (${e.name}) during ${action} — refresh them ('aws sso login' or 'aws configure') or pick another --profile`);
+  }
+  if (/AccessDenied/.test(e.name ?? '') || e.$metadata?.httpStatusCode === 403) {
+    const named = /perform: ([\w:-]+)/.exec(e.message ?? '')?.[1] ?? action;
+    return new SvlError(`AWS denied ${named} — grant ${named} to your IAM user or role${action.startsWith('iam:') ? ', or pass --role <arn> to use an existing execution role' : ''}`);
+  }
+  return new SvlError(`${action} failed: ${e.name ?? 'Error'}: ${(e.message ?? String(err)).split('\n')[0]}`);
+}
+
+/** An AWS failure tagged with the IAM action of the call, so the message can name it. */
+export class AwsCallError extends Error {
+  constructor(
+    readonly action: string,
+    readonly awsError: unknown,
+  ) {
+    super(`${action}: ${(awsError as Error | undefined)?.message ?? String(awsError)}`);
+    this.name = 'AwsCallError';
+  }
+}
+
+/** Runs one AWS call; a failure carries the action it was for. */
+export async function awsCall<T>(action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof AwsCallError ? err : new AwsCallError(action, err);
+  }
+}

@@ -1,0 +1,284 @@
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  GetAliasCommand,
+  GetFunctionCommand,
+  PublishVersionCommand,
+  TagResourceCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionActiveV2,
+  waitUntilFunctionUpdatedV2,
+  type FunctionConfiguration,
+  type GetFunctionCommandOutput,
+  type UpdateFunctionConfigurationCommandInput,
+} from '@aws-sdk/client-lambda';
+import { SvlError } from '../../cli/errors.js';
+import type { Progress } from '../progress.js';
+import type { AwsClients } from './aws-clients.js';
+import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
+import { createRole, executionRoleName, findRole } from './execution-role.js';
+import { codeSha256, configChanges, tagChanges, type DesiredFunction } from './function-config.js';
+import { applyFunctionUrl, plannedUrlChanges, readUrlState, URL_PERMISSIONS, type UrlState } from './function-url.js';
+import { conflictRetry, rolePropagationRetry, withRetry } from './retry.js';
+
+/** Lambda's limit for a zip uploaded in the request itself (larger ones must go through S3). */
+export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
+
+export interface LambdaDeployRequest {
+  clients: AwsClients;
+  desired: DesiredFunction;
+  zip: Buffer;
+  /** --role: use this execution role instead of creating/reusing svl's. */
+  roleArn?: string;
+  functionUrl: boolean;
+  alias?: string;
+  dryRun: boolean;
+  progress: Progress;
+}
+
+export interface LambdaDeployReport {
+  dryRun: boolean;
+  action: 'create' | 'update';
+  functionName: string;
+  region: string;
+  functionArn?: string;
+  /** `$LATEST`, or the version published for --alias. */
+  version?: string;
+  alias?: { name: string; action: 'create' | 'update' };
+  url?: string;
+  code: { sha256: string; bytes: number; upload: boolean };
+  changedFields: string[];
+  tagsChanged: string[];
+  role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep' };
+  functionUrl?: { action: 'create' | 'update' | 'keep'; permissionsAdded: string[] };
+}
+
+/** What exists in AWS right now, kept up to date so a failure can say so. */
+class DeployLedger {
+  private readonly facts = new Map<string, string>();
+  set(key: string, fact: string) {
+    this.facts.set(key, fact);
+  }
+  describe(): string {
+    return this.facts.size > 0 ? [...this.facts.values()].join('; ') : 'nothing was changed';
+  }
+}
+
+const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
+
+async function getFunction(req: LambdaDeployRequest): Promise<GetFunctionCommandOutput | undefined> {
+  try {
+    return await req.clients.lambda.send(new GetFunctionCommand({ FunctionName: req.desired.name }));
+  } catch (err) {
+    if (errorName(err) === 'ResourceNotFoundException') return undefined;
+    throw new AwsCallError('lambda:GetFunction', err);
+  }
+}
+
+/**
+ * Creates or updates one Lambda function from svl.json and a zip: only what differs is sent, an
+ * unchanged zip is not uploaded, and every step waits for Lambda to settle before the next.
+ */
+export async function deployLambda(req: LambdaDeployRequest): Promise<LambdaDeployReport> {
+  const { desired, zip } = req;
+  if (zip.length > DIRECT_UPLOAD_LIMIT) {
+    throw new SvlError(
+      `bootstrap.zip is ${(zip.length / 1e6).toFixed(1)} MB, over Lambda's 50 MB direct-upload limit — shrink the binary (see 'svl size') or strip debug info`,
+    );
+  }
+  const ledger = new DeployLedger();
+  try {
+    return await deploySteps(req, ledger);
+  } catch (err) {
+    req.progress.fail();
+    const svlErr = toSvlError(err, 'deploy', req.clients.endpoint);
+    throw new SvlError(`${svlErr.message} (now: ${ledger.describe()})`, svlErr.exitCode);
+  }
+}
+
+async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Promise<LambdaDeployReport> {
+  const { clients, desired, zip, progress } = req;
+  const { lambda } = clients;
+  const sha256 = codeSha256(zip);
+  progress.step(`reading function ${desired.name} in ${clients.region}`);
+  const existing = await getFunction(req);
+  ledger.set('function', existing ? `function ${desired.name} unchanged` : `function ${desired.name} does not exist`);
+
+  const report: LambdaDeployReport = {
+    dryRun: req.dryRun,
+    action: existing ? 'update' : 'create',
+    functionName: desired.name,
+    region: clients.region,
+    functionArn: existing?.Configuration?.FunctionArn,
+    version: existing ? '$LATEST' : undefined,
+    code: { sha256, bytes: zip.length, upload: true },
+    changedFields: [],
+    tagsChanged: [],
+    role: { action: 'given', arn: req.roleArn },
+  };
+
+  let config: FunctionConfiguration;
+  if (!existing?.Configuration) {
+    report.tagsChanged = Object.keys(desired.tags);
+    const roleArn = await resolveRole(req, report, ledger);
+    if (req.dryRun) return planRest(req, report, undefined);
+    progress.step(`creating function ${desired.name} (${(zip.length / 1024).toFixed(0)} KiB)`);
+    config = await awsCall('lambda:CreateFunction', () =>
+      withRetry(
+        () =>
+          lambda.send(
+            new CreateFunctionCommand({
+              FunctionName: desired.name,
+              Runtime: desired.runtime,
+              Handler: desired.handler,
+              Role: roleArn,
+              Architectures: [desired.arch],
+              MemorySize: desired.memory,
+              Timeout: desired.timeout,
+              Environment: { Variables: desired.environment },
+              Description: desired.description,
+              Tags: desired.tags,
+              Code: { ZipFile: zip },
+            }),
+          ),
+        { ...rolePropagationRetry, onRetry: () => progress.step('waiting for the new IAM role to propagate') },
+      ),
+    );
+    ledger.set('function', `function ${desired.name} created`);
+    progress.step('waiting for the function to become Active');
+    await awsCall('lambda:GetFunction', () => waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: desired.name }));
+  } else {
+    config = existing.Configuration;
+    const archChanged = config.Architectures?.[0] !== desired.arch;
+    report.code.upload = config.CodeSha256 !== sha256 || archChanged;
+    const changes = configChanges(config, desired, req.roleArn);
+    report.changedFields = [...(archChanged ? ['Architectures'] : []), ...changes.map((c) => c.field)];
+    const tags = tagChanges(existing.Tags, desired.tags);
+    report.tagsChanged = Object.keys(tags);
+    report.role = req.roleArn ? { action: 'given', arn: req.roleArn } : { action: 'keep', arn: config.Role };
+    if (req.dryRun) return planRest(req, report, config.FunctionArn);
+
+    if (report.code.upload) {
+      progress.step(`uploading code (${(zip.length / 1024).toFixed(0)} KiB)`);
+      await awsCall('lambda:UpdateFunctionCode', () =>
+        withRetry(
+          () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ZipFile: zip, Architectures: [desired.arch] })),
+          conflictRetry,
+        ),
+      );
+      ledger.set('function', `function ${desired.name} has the new code`);
+      await waitUpdated(req);
+    } else {
+      progress.step('code unchanged');
+    }
+    if (changes.length > 0) {
+      progress.step(`updating configuration: ${changes.map((c) => c.field).join(', ')}`);
+      await awsCall('lambda:UpdateFunctionConfiguration', () =>
+        withRetry(() => lambda.send(new UpdateFunctionConfigurationCommand(configUpdate(desired, changes.map((c) => c.field), req.roleArn))), conflictRetry),
+      );
+      ledger.set('function', `function ${desired.name} has the new code and configuration`);
+      await waitUpdated(req);
+    }
+    if (report.tagsChanged.length > 0 && config.FunctionArn) {
+      const arn = config.FunctionArn;
+      await awsCall('lambda:TagResource', () => lambda.send(new TagResourceCommand({ Resource: arn, Tags: tags })));
+    }
+  }
+  report.functionArn = config.FunctionArn;
+  report.version = '$LATEST';
+
+  if (req.functionUrl) {
+    progress.step('configuring the function URL');
+    const state = await readUrlState(lambda, desired.name);
+    const planned = plannedUrlChanges(state);
+    report.url = await applyFunctionUrl(lambda, desired.name, state, (what) => ledger.set(`url:${what}`, what));
+    report.functionUrl = { action: planned.url, permissionsAdded: planned.permissions };
+  }
+  if (req.alias) {
+    progress.step(`publishing a version for alias ${req.alias}`);
+    const published = await awsCall('lambda:PublishVersion', () =>
+      withRetry(() => lambda.send(new PublishVersionCommand({ FunctionName: desired.name, CodeSha256: report.code.sha256 })), conflictRetry),
+    );
+    report.version = published.Version;
+    ledger.set('version', `version ${published.Version} published`);
+    report.alias = { name: req.alias, action: await pointAlias(req, req.alias, published.Version!) };
+  }
+  progress.done(`deployed ${desired.name}`);
+  return report;
+}
+
+async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger): Promise<string> {
+  if (req.roleArn) return req.roleArn;
+  const name = executionRoleName(req.desired.name);
+  req.progress.step(`looking up execution role ${name}`);
+  const found = await findRole(req.clients.iam, name);
+  if (found.arn) {
+    report.role = { action: 'reuse', name, arn: found.arn };
+    return found.arn;
+  }
+  report.role = { action: 'create', name };
+  if (req.dryRun) return '';
+  req.progress.step(`creating execution role ${name}`);
+  const arn = await createRole(req.clients.iam, name, req.desired.name);
+  ledger.set('role', `role ${name} created`);
+  report.role.arn = arn;
+  return arn;
+}
+
+/** Dry run: read the URL, policy and alias state and report what a real run would change. */
+async function planRest(req: LambdaDeployRequest, report: LambdaDeployReport, functionArn: string | undefined): Promise<LambdaDeployReport> {
+  if (req.functionUrl) {
+    const state: UrlState = functionArn ? await readUrlState(req.clients.lambda, req.desired.name) : { statementIds: new Set() };
+    const planned = plannedUrlChanges(state);
+    report.url = state.url;
+    report.functionUrl = { action: planned.url, permissionsAdded: functionArn ? planned.permissions : URL_PERMISSIONS.map((p) => p.Action as string) };
+  }
+  if (req.alias) {
+    const exists = functionArn ? await aliasExists(req, req.alias) : false;
+    report.alias = { name: req.alias, action: exists ? 'update' : 'create' };
+  }
+  req.progress.done('dry run: nothing was changed');
+  return report;
+}
+
+function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: string): UpdateFunctionConfigurationCommandInput {
+  const input: UpdateFunctionConfigurationCommandInput = { FunctionName: desired.name };
+  for (const field of fields) {
+    if (field === 'Runtime') input.Runtime = desired.runtime;
+    if (field === 'Handler') input.Handler = desired.handler;
+    if (field === 'MemorySize') input.MemorySize = desired.memory;
+    if (field === 'Timeout') input.Timeout = desired.timeout;
+    if (field === 'Environment') input.Environment = { Variables: desired.environment };
+    if (field === 'Description') input.Description = desired.description;
+    if (field === 'Role') input.Role = roleArn;
+  }
+  return input;
+}
+
+async function waitUpdated(req: LambdaDeployRequest): Promise<void> {
+  req.progress.step('waiting for the update to finish');
+  await awsCall('lambda:GetFunction', () => waitUntilFunctionUpdatedV2({ client: req.clients.lambda, ...WAIT }, { FunctionName: req.desired.name }));
+}
+
+async function aliasExists(req: LambdaDeployRequest, alias: string): Promise<boolean> {
+  try {
+    await req.clients.lambda.send(new GetAliasCommand({ FunctionName: req.desired.name, Name: alias }));
+    return true;
+  } catch (err) {
+    if (errorName(err) === 'ResourceNotFoundException') return false;
+    throw new AwsCallError('lambda:GetAlias', err);
+  }
+}
+
+async function pointAlias(req: LambdaDeployRequest, alias: string, version: string): Promise<'create' | 'update'> {
+  const { lambda } = req.clients;
+  const input = { FunctionName: req.desired.name, Name: alias, FunctionVersion: version };
+  if (await aliasExists(req, alias)) {
+    await awsCall('lambda:UpdateAlias', () => withRetry(() => lambda.send(new UpdateAliasCommand(input)), conflictRetry));
+    return 'update';
+  }
+  await awsCall('lambda:CreateAlias', () => withRetry(() => lambda.send(new CreateAliasCommand(input)), conflictRetry));
+  return 'create';
+}

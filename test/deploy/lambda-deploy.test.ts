@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { svl } from '../support/cli.js';
+import { MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
+import { lambdaFixture, type LambdaFixture } from './lambda-fixture.js';
+
+// Real svl CLI → real AWS SDK → real moto server (Lambda + IAM control plane). moto stores the
+// function but never runs it, so nothing here invokes the deployed code.
+let moto: MotoServer;
+let lambda: LambdaClient;
+let iam: IAMClient;
+let fx: LambdaFixture;
+let firstZip: Buffer;
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
+const deploy = (args: string[], env: Record<string, string | undefined> = {}) =>
+  svl(['deploy', ...args], { cwd: fx.dir, env: { ...moto.env, ...env }, timeout: 120_000 });
+
+beforeAll(async () => {
+  moto = await startMoto();
+  const cfg = { region: MOTO_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  lambda = new LambdaClient(cfg);
+  iam = new IAMClient(cfg);
+  fx = await lambdaFixture('svl-deploy-hello');
+  firstZip = await fx.buildHandler('hello v1');
+});
+
+afterAll(async () => {
+  lambda?.destroy();
+  iam?.destroy();
+  await moto?.stop();
+});
+
+describe('svl deploy (Lambda, against moto)', () => {
+  it('--dry-run before the first deploy prints a create plan and creates nothing', async () => {
+    const r = await deploy(['--dry-run', '--function-url', '--alias', 'live']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toContain('create function svl-deploy-hello');
+    expect(r.stdout).toContain(`upload`);
+    expect(r.stdout).toContain(`(${firstZip.length} bytes)`);
+    expect(r.stdout).toContain('create svl-svl-deploy-hello-role');
+    await expect(lambda.send(new GetFunctionCommand({ FunctionName: fx.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'svl-svl-deploy-hello-role' }))).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+
+  it('first deploy creates the role, the function and its URL', async () => {
+    const r = await deploy(['--function-url', '--json']);
+    expect(r.exitCode, r.all).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ action: 'create', dryRun: false, code: { upload: true, sha256: sha(firstZip) }, role: { action: 'create' } });
+    expect(report.url).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws/);
+
+    const role = await iam.send(new GetRoleCommand({ RoleName: report.role.name }));
+    expect(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!)).toContain('lambda.amazonaws.com');
+    const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: report.role.name }));
+    expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toContain('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
+    expect(fn.Configuration).toMatchObject({
+      Runtime: 'provided.al2023',
+      Handler: 'bootstrap',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      Timeout: 15,
+      Description: 'svl deploy test',
+      Environment: { Variables: { GREETING: 'hello', LOG_LEVEL: 'info' } },
+      CodeSha256: sha(firstZip),
+      Role: role.Role!.Arn,
+    });
+    expect(fn.Tags).toMatchObject({ team: 'svl', 'managed-by': 'svl' });
+    const url = await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fx.name }));
+    expect(url).toMatchObject({ AuthType: 'NONE', FunctionUrl: report.url });
+  });
+
+  it('a second deploy with the same zip uploads nothing and adds each URL permission exactly once', async () => {
+    const before = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
+    const r = await deploy(['--function-url']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stdout).toContain('code unchanged');
+    expect(r.stdout).toMatch(/config\s+unchanged/);
+    const after = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
+    // moto bumps LastModified on every UpdateFunctionCode: equal means no upload happened.
+    expect(after.Configuration?.LastModified).toBe(before.Configuration?.LastModified);
+
+    const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: fx.name }))).Policy!);
+    const statements = policy.Statement as Array<Record<string, unknown>>;
+    const urlInvoke = statements.filter((s) => s.Action === 'lambda:InvokeFunctionUrl');
+    const fnInvoke = statements.filter((s) => s.Action === 'lambda:InvokeFunction');
+    expect(urlInvoke).toHaveLength(1);
+    expect(urlInvoke[0]).toMatchObject({ Principal: '*', FunctionUrlAuthType: 'NONE' });
+    expect(fnInvoke).toHaveLength(1);
+    expect(fnInvoke[0]).toMatchObject({ Principal: '*', InvokedViaFunctionUrl: true });
+  });
+
+  it('a changed handler uploads new code; a changed svl.json updates only the changed fields', async () => {
+    const newZip = await fx.buildHandler('hello v2');
+    expect(sha(newZip)).not.toBe(sha(firstZip));
+    await fx.writeConfig({ memory: 512 });
+
+    const plan = await deploy(['--dry-run', '--json']);
+    expect(plan.exitCode, plan.all).toBe(0);
+    expect(JSON.parse(plan.stdout)).toMatchObject({ action: 'update', dryRun: true, changedFields: ['MemorySize'], code: { upload: true, bytes: newZip.length } });
+    const untouched = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
+    expect(untouched.Configuration).toMatchObject({ CodeSha256: sha(firstZip), MemorySize: 256 });
+
+    const r = await deploy(['--json']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'update', changedFields: ['MemorySize'], code: { upload: true } });
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
+    expect(fn.Configuration).toMatchObject({ CodeSha256: sha(newZip), MemorySize: 512, Timeout: 15, Architectures: ['arm64'] });
+  });
+
+  it('--alias publishes a version and points the alias at it, then moves it on the next deploy', async () => {
+    const first = await deploy(['--alias', 'live', '--json']);
+    expect(first.exitCode, first.all).toBe(0);
+    const r1 = JSON.parse(first.stdout);
+    expect(r1.alias).toEqual({ name: 'live', action: 'create' });
+    const alias1 = await lambda.send(new GetAliasCommand({ FunctionName: fx.name, Name: 'live' }));
+    expect(alias1.FunctionVersion).toBe(r1.version);
+    expect(r1.version).toMatch(/^\d+$/);
+
+    await fx.buildHandler('hello v3');
+    const second = await deploy(['--alias', 'live']);
+    expect(second.exitCode, second.all).toBe(0);
+    const alias2 = await lambda.send(new GetAliasCommand({ FunctionName: fx.name, Name: 'live' }));
+    expect(Number(alias2.FunctionVersion)).toBeGreaterThan(Number(r1.version));
+    expect(second.stdout).toMatch(new RegExp(`version\\s+${alias2.FunctionVersion} \\(alias live\\)`));
+  });
+});
+
+describe('svl deploy (Lambda) error paths', () => {
+  it('no credentials: one line naming the fix, exit 1', async () => {
+    // Empty HOME: no ~/.aws files; IMDS disabled so the chain ends quickly instead of probing EC2.
+    const home = fx.dir;
+    const r = await deploy([], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none`, AWS_SHARED_CREDENTIALS_FILE: `${home}/none` });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/no AWS credentials found — run 'aws configure'/);
+  });
+
+  it('no region: one line naming the fix, exit 1', async () => {
+    const home = fx.dir;
+    const r = await deploy([], { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none` });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^svl: no AWS region — pass --region, set AWS_REGION/);
+  });
+
+  it('unreachable endpoint: names the endpoint and says nothing changed', async () => {
+    const r = await deploy(['--endpoint-url', 'http://127.0.0.1:9']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/cannot reach the AWS endpoint http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\) — .*\(now: nothing was changed\)$/m);
+  });
+
+  it('bad flags are usage errors (exit 2)', async () => {
+    const r = await deploy(['--role', 'not-an-arn']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/--role must be an IAM role ARN/);
+  });
+});
