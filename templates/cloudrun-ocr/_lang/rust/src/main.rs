@@ -1,0 +1,49 @@
+//! Cloud Run entry point: listen on 0.0.0.0:$PORT, drain on SIGTERM, exit 0.
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::signal::unix::{signal, SignalKind};
+
+use ocr_service::config::Config;
+use ocr_service::engine::Engine;
+use ocr_service::log::log;
+use ocr_service::server::{serve, AppState};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            log("ERROR", &message, None, json!({}));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let config = Config::from_env()?;
+    let engine = Engine::from_config(&config)?;
+    let listener = TcpListener::bind(("0.0.0.0", config.port))
+        .await
+        .map_err(|e| format!("cannot listen on port {}: {e}", config.port))?;
+    log(
+        "INFO",
+        "listening",
+        None,
+        json!({ "port": config.port, "engine": engine.name(), "model": config.model }),
+    );
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let shutdown = async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    };
+    serve(listener, Arc::new(AppState::new(config, engine)), shutdown)
+        .await
+        .map_err(|e| e.to_string())?;
+    log("INFO", "stopped", None, json!({}));
+    Ok(())
+}
