@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
 import { MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
@@ -157,5 +157,36 @@ describe('svl deploy (Lambda) error paths', () => {
     const r = await deploy(['--role', 'not-an-arn']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--role must be an IAM role ARN/);
+  });
+});
+
+describe('svl deploy (Lambda) when AWS denies an action', () => {
+  // moto enforces IAM policies after INITIAL_NO_AUTH_ACTION_COUNT unauthenticated calls: the three
+  // setup calls below create a user allowed iam:* and lambda:GetFunction, but not lambda:CreateFunction.
+  let authMoto: MotoServer;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    authMoto = await startMoto({ env: { INITIAL_NO_AUTH_ACTION_COUNT: '3' } });
+    const admin = new IAMClient({ region: MOTO_REGION, endpoint: authMoto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await admin.send(new CreateUserCommand({ UserName: 'deployer' }));
+    const key = (await admin.send(new CreateAccessKeyCommand({ UserName: 'deployer' }))).AccessKey!;
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:*', 'lambda:GetFunction'], Resource: '*' }] };
+    await admin.send(new PutUserPolicyCommand({ UserName: 'deployer', PolicyName: 'no-create', PolicyDocument: JSON.stringify(policy) }));
+    admin.destroy();
+    env = { ...authMoto.env, AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! };
+  });
+  afterAll(async () => {
+    await authMoto?.stop();
+  });
+
+  it('names the denied action and says what exists now (the role was created, the function was not)', async () => {
+    const r = await svl(['deploy'], { cwd: fx.dir, env, timeout: 120_000 });
+    expect(r.exitCode).toBe(1);
+    // Progress lines ("- creating …") come first; the error itself is one line.
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('svl:'));
+    expect(errors).toEqual([
+      `svl: AWS denied lambda:CreateFunction — grant lambda:CreateFunction to your IAM user or role (now: function ${fx.name} does not exist; role svl-${fx.name}-role created)`,
+    ]);
+    expect(r.all).not.toContain(env.AWS_SECRET_ACCESS_KEY);
   });
 });

@@ -18,12 +18,14 @@ export const MOTO_REGION = 'us-east-1';
  * Starts a real moto server (the AWS API emulator, `pip install 'moto[server]'`) on a free loopback
  * port and waits until it answers. moto implements the Lambda and IAM control planes; it does not
  * run function code, so tests check configuration and code hashes, never invocations.
+ * `env` passes moto settings, e.g. INITIAL_NO_AUTH_ACTION_COUNT to make it enforce IAM policies.
  */
-export async function startMoto(timeoutMs = 30_000): Promise<MotoServer> {
+export async function startMoto(opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<MotoServer> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   const port = await getPort({ host: '127.0.0.1' });
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ResultPromise = execa('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'true', ...opts.env },
     reject: false,
     stdout: 'ignore',
     stderr: 'pipe',
