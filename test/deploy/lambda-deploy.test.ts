@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import fs from 'fs-extra';
 import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateAccessKeyCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
 import { MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
@@ -15,8 +19,8 @@ let fx: LambdaFixture;
 let firstZip: Buffer;
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
-const deploy = (args: string[], env: Record<string, string | undefined> = {}) =>
-  svl(['deploy', ...args], { cwd: fx.dir, env: { ...moto.env, ...env }, timeout: 120_000 });
+const deploy = (args: string[], env: Record<string, string | undefined> = {}, cwd = fx.dir) =>
+  svl(['deploy', ...args], { cwd, env: { ...moto.env, ...env }, timeout: 120_000 });
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -127,6 +131,42 @@ describe('svl deploy (Lambda, against moto)', () => {
     const alias2 = await lambda.send(new GetAliasCommand({ FunctionName: fx.name, Name: 'live' }));
     expect(Number(alias2.FunctionVersion)).toBeGreaterThan(Number(r1.version));
     expect(second.stdout).toMatch(new RegExp(`version\\s+${alias2.FunctionVersion} \\(alias live\\)`));
+  });
+});
+
+describe('svl deploy (Lambda) with --role and --profile', () => {
+  it('retries CreateFunction while a just-created role is not assumable yet', async () => {
+    // moto rejects CreateFunction with "The role defined for the function cannot be assumed by Lambda"
+    // until the role exists: create it while svl is already retrying, as IAM propagation looks on AWS.
+    const other = await lambdaFixture('svl-deploy-late-role');
+    await fs.copy(fx.zipPath, other.zipPath);
+    const roleArn = 'arn:aws:iam::123456789012:role/late-role';
+    const child = svl(['deploy', '--role', roleArn, '--json'], { cwd: other.dir, env: moto.env, timeout: 120_000 });
+    await sleep(2_500);
+    await iam.send(new CreateRoleCommand({ RoleName: 'late-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toContain('waiting for the new IAM role to propagate');
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'create', role: { action: 'given', arn: roleArn } });
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: other.name }));
+    expect(fn.Configuration?.Role).toBe(roleArn);
+  });
+
+  it('--profile reads credentials and region from the AWS config files', async () => {
+    const other = await lambdaFixture('svl-deploy-profile');
+    await fs.copy(fx.zipPath, other.zipPath);
+    await writeFile(path.join(other.dir, 'aws-config'), '[profile svltest]\nregion = eu-west-1\n');
+    await writeFile(path.join(other.dir, 'aws-credentials'), '[svltest]\naws_access_key_id = profilekey\naws_secret_access_key = profilesecret\n');
+    const r = await deploy(['--profile', 'svltest', '--dry-run', '--json'], {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_REGION: undefined,
+      AWS_CONFIG_FILE: path.join(other.dir, 'aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(other.dir, 'aws-credentials'),
+    }, other.dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ region: 'eu-west-1', action: 'create', dryRun: true });
+    expect(r.all).not.toContain('profilesecret');
   });
 });
 

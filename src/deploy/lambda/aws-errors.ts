@@ -47,6 +47,9 @@ export function toSvlError(err: unknown, action: string, endpoint: string): SvlE
     const named = /perform: ([\w:-]+)/.exec(e.message ?? '')?.[1] ?? action;
     return new SvlError(`AWS denied ${named} — grant ${named} to your IAM user or role${action.startsWith('iam:') ? ', or pass --role <arn> to use an existing execution role' : ''}`);
   }
+  if (e.name === 'InvalidParameterValueException' && /cannot be assumed/i.test(e.message ?? '')) {
+    return new SvlError(`Lambda cannot assume the execution role — check that the --role ARN exists and trusts lambda.amazonaws.com, or omit --role to let svl create one`);
+  }
   return new SvlError(`${action} failed: ${e.name ?? 'Error'}: ${(e.message ?? String(err)).split('\n')[0]}`);
 }
 
