@@ -1,0 +1,124 @@
+// The cloudrun-ocr template end to end: generate both languages with the built CLI, build them
+// natively, run them as Cloud Run would (PORT set) and speak the HTTP contract. The offline engine
+// (Debian's tesseract) reads a PNG rendered here with ImageMagick; the Gemini path runs against
+// test/ocr/fake-gemini.mjs because the real API cannot be reached (or billed) from CI.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { execa } from 'execa';
+import fs from 'fs-extra';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir, svl } from '../support/cli.js';
+import { CARGO_TARGET_DIR } from '../support/paths.js';
+// @ts-expect-error plain ESM shared with bench/ocr.mjs
+import { startFakeGemini } from './fake-gemini.mjs';
+// @ts-expect-error plain ESM shared with bench/ocr.mjs
+import { buildService, startService } from './service.mjs';
+
+type Service = { url: string; child: ReturnType<typeof execa>; logs: () => string };
+type FakeGemini = { url: string; requests: () => number; received: Promise<void>; close: () => Promise<void> };
+
+const KNOWN_TEXT = 'HELLO SVL 42';
+const UPLOAD_LIMIT = 1024 * 1024;
+
+/** A PNG of known text, large enough for tesseract to read without doubt. */
+async function renderTextPng(): Promise<Buffer> {
+  const { stdout } = await execa(
+    'convert',
+    ['-size', '1400x220', 'xc:white', '-fill', 'black', '-pointsize', '96', '-gravity', 'center', '-annotate', '0', KNOWN_TEXT, 'png:-'],
+    { encoding: 'buffer' },
+  );
+  return Buffer.from(stdout);
+}
+
+async function postImage(url: string, body: Uint8Array, contentType = 'application/octet-stream') {
+  const res = await fetch(`${url}/v1/ocr`, { method: 'POST', body, headers: { 'content-type': contentType } });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const exited = (child: ReturnType<typeof execa>) => child.then((r) => r.exitCode);
+
+describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
+  let binary: string;
+  let service: Service;
+  let png: Buffer;
+
+  beforeAll(async () => {
+    const root = await scratchDir(`ocr-${lang}`);
+    const dir = path.join(root, `ocr-${lang}`);
+    const generated = await svl(['new', dir, '--template', 'cloudrun-ocr', '--lang', lang], { cwd: root });
+    expect(generated.exitCode, generated.all).toBe(0);
+    const config = await fs.readJson(path.join(dir, 'svl.json'));
+    expect(config).toMatchObject({ platform: 'cloudrun', language: lang, cloudrun: { secrets: { GEMINI_API_KEY: 'gemini-api-key' } } });
+    expect(await fs.pathExists(path.join(dir, '.dockerignore'))).toBe(true);
+    expect(await fs.pathExists(path.join(dir, '.gcloudignore'))).toBe(true);
+    [binary, png] = await Promise.all([buildService(dir, lang, { cargoTargetDir: CARGO_TARGET_DIR }), renderTextPng()]);
+    service = await startService(binary, { OCR_ENGINE: 'tesseract', OCR_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT) });
+  });
+
+  afterAll(() => {
+    service?.child.kill('SIGKILL');
+  });
+
+  it('reads known text from a PNG with the offline engine', async () => {
+    const { status, body } = await postImage(service.url, png, 'image/jpeg' /* a lie: sniffing decides */);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.text.replace(/\s+/g, ' ').trim()).toBe(KNOWN_TEXT);
+    expect(body).toMatchObject({ engine: 'tesseract', model: 'tesseract-eng' });
+    expect(body.durationMs).toBeTypeOf('number');
+  });
+
+  it('takes the multipart field "file" too', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([png]), 'scan.png');
+    const res = await fetch(`${service.url}/v1/ocr`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { text: string }).text).toContain('SVL');
+  });
+
+  it('answers 413 over the upload limit, 415 for random bytes, 400 for an empty body', async () => {
+    const oversize = Buffer.concat([png, Buffer.alloc(UPLOAD_LIMIT)]);
+    const cases = [
+      [oversize, 413, 'too_large'],
+      [randomBytes(4096), 415, 'not_an_image'],
+      [new Uint8Array(), 400, 'empty_body'],
+    ] as const;
+    for (const [upload, status, code] of cases) {
+      const res = await postImage(service.url, upload);
+      expect([res.status, res.body.error?.code]).toEqual([status, code]);
+    }
+  });
+
+  it('writes JSON logs Cloud Logging understands, with the trace', async () => {
+    await fetch(`${service.url}/v1/ocr`, {
+      method: 'POST',
+      body: randomBytes(64),
+      headers: { 'x-cloud-trace-context': '105445aa7843bc8bf206b12000100000/1;o=1' },
+    });
+    const lines = service.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines[0]).toMatchObject({ severity: 'INFO', message: 'listening' });
+    expect(lines.some((l) => l.severity === 'WARNING' && l.code === 'not_an_image')).toBe(true);
+  });
+
+  it('on SIGTERM finishes the request in flight, refuses new ones and exits 0 within 10 s', async () => {
+    const fake: FakeGemini = await startFakeGemini({ latencyMs: 1500, text: 'drained' });
+    const secret = 'fake-key-must-not-be-logged';
+    const slow = await startService(binary, { OCR_ENGINE: 'gemini', GEMINI_API_KEY: secret, GEMINI_BASE_URL: fake.url, GOOGLE_CLOUD_PROJECT: 'p' });
+    try {
+      const inFlight = postImage(slow.url, png);
+      await fake.received;
+      const signalled = performance.now();
+      slow.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      await expect(fetch(`${slow.url}/health`)).rejects.toThrow();
+      const { status, body } = await inFlight;
+      expect(status, JSON.stringify(body)).toBe(200);
+      expect(body).toMatchObject({ text: 'drained', engine: 'gemini', model: 'fake-flash-lite' });
+      expect(await exited(slow.child)).toBe(0);
+      expect(performance.now() - signalled).toBeLessThan(10_000);
+      expect(slow.logs()).not.toContain(secret);
+    } finally {
+      slow.child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+});
