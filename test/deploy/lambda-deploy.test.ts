@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -106,6 +106,10 @@ describe('svl deploy (Lambda, against moto)', () => {
     const plan = await deploy(['--dry-run', '--json']);
     expect(plan.exitCode, plan.all).toBe(0);
     expect(JSON.parse(plan.stdout)).toMatchObject({ action: 'update', dryRun: true, changedFields: ['MemorySize'], code: { upload: true, bytes: newZip.length } });
+    await fx.writeConfig({ memory: 512, arch: 'x86_64' });
+    const archPlan = await deploy(['--dry-run', '--json']);
+    expect(JSON.parse(archPlan.stdout)).toMatchObject({ changedFields: ['Architectures', 'MemorySize'], code: { upload: true } });
+    await fx.writeConfig({ memory: 512 });
     const untouched = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
     expect(untouched.Configuration).toMatchObject({ CodeSha256: sha(firstZip), MemorySize: 256 });
 
@@ -187,10 +191,21 @@ describe('svl deploy (Lambda) error paths', () => {
     expect(r.stderr.trim()).toMatch(/^svl: no AWS region — pass --region, set AWS_REGION/);
   });
 
-  it('unreachable endpoint: names the endpoint and says nothing changed', async () => {
-    const r = await deploy(['--endpoint-url', 'http://127.0.0.1:9']);
+  it('unreachable endpoint: names the endpoint and says nothing changed; --json gets the error as JSON', async () => {
+    const r = await deploy(['--endpoint-url', 'http://127.0.0.1:9', '--json']);
     expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, error: expect.stringContaining('cannot reach the AWS endpoint') });
     expect(r.stderr).toMatch(/cannot reach the AWS endpoint http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\) — .*\(now: nothing was changed\)$/m);
+  });
+
+  it('a zip over the 50 MB direct-upload limit is refused before any AWS call', async () => {
+    const big = await lambdaFixture('svl-deploy-too-big');
+    await writeFile(big.zipPath, randomBytes(51 * 1024 * 1024));
+    const r = await deploy([], {}, big.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^svl: bootstrap\.zip is 53\.5 MB, over Lambda's 50 MB direct-upload limit — shrink the binary/);
+    await expect(lambda.send(new GetFunctionCommand({ FunctionName: big.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await fs.remove(big.zipPath);
   });
 
   it('bad flags are usage errors (exit 2)', async () => {

@@ -148,7 +148,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     );
     ledger.set('function', `function ${desired.name} created`);
     progress.step('waiting for the function to become Active');
-    await awsCall('lambda:GetFunction', () => waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: desired.name }));
+    await waitFor(req, 'Active', () => waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: desired.name }));
   } else {
     config = existing.Configuration;
     const archChanged = config.Architectures?.[0] !== desired.arch;
@@ -259,7 +259,22 @@ function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: stri
 
 async function waitUpdated(req: LambdaDeployRequest): Promise<void> {
   req.progress.step('waiting for the update to finish');
-  await awsCall('lambda:GetFunction', () => waitUntilFunctionUpdatedV2({ client: req.clients.lambda, ...WAIT }, { FunctionName: req.desired.name }));
+  await waitFor(req, 'updated', () => waitUntilFunctionUpdatedV2({ client: req.clients.lambda, ...WAIT }, { FunctionName: req.desired.name }));
+}
+
+/** A waiter that gives up says why in Lambda's own words (State/LastUpdateStatus reason). */
+async function waitFor(req: LambdaDeployRequest, goal: string, wait: () => Promise<unknown>): Promise<void> {
+  try {
+    await wait();
+  } catch (err) {
+    const fn = await getFunction(req).catch(() => undefined);
+    const c = fn?.Configuration;
+    if (!c) throw new AwsCallError('lambda:GetFunction', err);
+    const reason = c.State === 'Failed' ? c.StateReason : c.LastUpdateStatus === 'Failed' ? c.LastUpdateStatusReason : undefined;
+    throw new SvlError(
+      `function ${req.desired.name} did not become ${goal} (State ${c.State}, LastUpdateStatus ${c.LastUpdateStatus}${reason ? `: ${reason}` : ''}) — fix the cause and run 'svl deploy' again`,
+    );
+  }
 }
 
 async function aliasExists(req: LambdaDeployRequest, alias: string): Promise<boolean> {
