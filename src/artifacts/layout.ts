@@ -23,3 +23,8 @@ export function artifactPaths(projectDir: string, name: string) {
 export function devDir(projectDir: string, name: string): string {
   return path.join(projectDir, '.svl', 'dev', name);
 }
+
+/** Where a build writes before it is checked and moved into place: a failed build leaves the last good artifact alone. */
+export function stagingDir(projectDir: string, name: string): string {
+  return path.join(projectDir, '.svl', 'build', `.${name}.staging`);
+}

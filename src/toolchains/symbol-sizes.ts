@@ -1,0 +1,42 @@
+import type { SizeEntry } from './toolchain.js';
+
+/** Sums symbol sizes per owner (crate or package), largest first. */
+export function groupSymbolsBy(symbols: { name: string; bytes: number }[], ownerOf: (symbol: string) => string): SizeEntry[] {
+  const totals = new Map<string, number>();
+  for (const s of symbols) {
+    const owner = ownerOf(s.name);
+    totals.set(owner, (totals.get(owner) ?? 0) + s.bytes);
+  }
+  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+}
+
+/** `nm -S --size-sort -C` lines: "address size type name" (size in hex). */
+export function parseNm(lines: string[]): { name: string; bytes: number }[] {
+  const out: { name: string; bytes: number }[] = [];
+  for (const line of lines) {
+    const m = /^[0-9a-f]+\s+([0-9a-f]+)\s+\S\s+(.+)$/i.exec(line);
+    if (m) {
+      const bytes = Number.parseInt(m[1]!, 16);
+      if (bytes > 0) out.push({ bytes, name: m[2]! });
+    }
+  }
+  return out;
+}
+
+/**
+ * The crate a demangled Rust symbol belongs to: `tokio::runtime::park::…` → tokio;
+ * `<lambda_runtime::Runtime<S> as core::fmt::Debug>::fmt` → lambda_runtime (the implementing type
+ * owns a trait impl); symbols without a path (libc, compiler builtins) → "[C]".
+ */
+export function rustCrateOf(symbol: string): string {
+  let s = symbol.trim();
+  // `<T as Trait>::f`, `<&T as Trait>`, `<[T] as …>`, `<dyn T as …>`: look inside the brackets.
+  while (s.startsWith('<') || s.startsWith('&') || s.startsWith('[') || s.startsWith('*')) {
+    s = s.replace(/^(<|&(mut )?|\[|\*(const|mut) )/, '');
+    s = s.replace(/^dyn /, '');
+  }
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(s);
+  if (!m) return '[C]';
+  // `_<…>` / `{{closure}}` never start a path; a lone segment like `main` stays [C].
+  return m[1]!;
+}
