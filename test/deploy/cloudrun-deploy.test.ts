@@ -128,6 +128,38 @@ describe('svl deploy (Cloud Run)', () => {
     await fs.remove(bin);
   });
 
+  it('runs gcloud run deploy in the project and streams its output; a gcloud failure is exit 1', async () => {
+    // A Cloud Run deploy cannot run here (no Google account, no network), so this one test puts a
+    // stand-in gcloud first on PATH: it reports an active account and echoes what it was asked.
+    const bin = await scratchDir('deploy-fake-gcloud');
+    await writeFile(
+      path.join(bin, 'gcloud'),
+      [
+        '#!/bin/sh',
+        'if [ "$1" = auth ]; then echo \'[{"account": "dev@example.com", "status": "ACTIVE"}]\'; exit 0; fi',
+        'echo "cwd: $(pwd)"',
+        'echo "argv: $*"',
+        'echo "Service URL: https://ocr-fixture-abc-ew.a.run.app" >&2',
+        'exit "${FAKE_GCLOUD_EXIT:-0}"',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const env = { PATH: `${bin}:${process.env.PATH}` };
+    const ok = await svl(['deploy'], { cwd: project, env });
+    expect(ok.exitCode, ok.all).toBe(0);
+    const expectedArgv = (await dryRunArgv()).join(' ');
+    expect(ok.stderr).toContain('deploying as dev@example.com');
+    expect(ok.stderr).toContain(`cwd: ${project}`);
+    expect(ok.stderr).toContain(`argv: ${expectedArgv}`);
+    expect(ok.stderr).toContain('Service URL: https://ocr-fixture-abc-ew.a.run.app');
+
+    const failed = await svl(['deploy'], { cwd: project, env: { ...env, FAKE_GCLOUD_EXIT: '3' } });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stderr).toContain('svl: gcloud run deploy exited with 3');
+    await fs.remove(bin);
+  });
+
   it('Lambda-only flags are usage errors on a Cloud Run project', async () => {
     const r = await svl(['deploy', '--function-url'], { cwd: project });
     expect(r.exitCode).toBe(2);
