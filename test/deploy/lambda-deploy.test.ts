@@ -2,11 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { execa } from 'execa';
 import fs from 'fs-extra';
 import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
+import { SVL_BIN } from '../support/paths.js';
 import { MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
 import { lambdaFixture, type LambdaFixture } from './lambda-fixture.js';
 
@@ -135,6 +137,25 @@ describe('svl deploy (Lambda, against moto)', () => {
     const alias2 = await lambda.send(new GetAliasCommand({ FunctionName: fx.name, Name: 'live' }));
     expect(Number(alias2.FunctionVersion)).toBeGreaterThan(Number(r1.version));
     expect(second.stdout).toMatch(new RegExp(`version\\s+${alias2.FunctionVersion} \\(alias live\\)`));
+  });
+});
+
+describe('svl deploy (Lambda) on a terminal', () => {
+  it('shows a clack spinner while working, then the result', async () => {
+    // util-linux `script` gives the CLI a real pseudo-terminal (stdin and stdout are TTYs).
+    const r = await execa('script', ['-qec', `stty cols 100 rows 40; node ${SVL_BIN} deploy --function-url`, '/dev/null'], {
+      cwd: fx.dir,
+      env: { ...moto.env, CI: undefined, NO_COLOR: '1' },
+      extendEnv: true,
+      reject: false,
+      timeout: 120_000,
+    });
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.stdout).toContain('\x1b[?25l'); // the spinner hides the cursor while it runs
+    expect(r.stdout).toMatch(/reading function svl-deploy-hello/);
+    expect(r.stdout).toMatch(/deployed svl-deploy-hello/);
+    expect(r.stdout).toMatch(/url\s+https:\/\/\S+\.lambda-url\.us-east-1\.on\.aws/);
+    expect(r.stdout).not.toContain('- reading function'); // no plain progress lines on a terminal
   });
 });
 
