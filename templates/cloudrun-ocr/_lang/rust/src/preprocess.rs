@@ -1,12 +1,18 @@
 use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
+use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::imageops::FilterType;
-use image::{DynamicImage, ImageFormat};
+use image::{DynamicImage, ImageFormat, ImageReader};
+
+/// Below this size, an image that needs no downscaling is sent as it is: decoding and re-encoding
+/// it costs more CPU (and latency under load) than the bytes it would save.
+const SMALL_UPLOAD: usize = 256 * 1024;
 
 /// Grayscale and downscale to `max_side` before sending: fewer bytes uploaded and fewer image
-/// tokens billed, with no loss for OCR. Returns the bytes to send and their MIME type; falls back
-/// to the original when the image crate cannot decode it (HEIC, PDF) or the result is not smaller.
+/// tokens billed (Gemini bills large images per 768 px tile), with no loss for OCR. Returns the
+/// bytes to send and their MIME type; falls back to the original when the image crate cannot
+/// decode it (HEIC, PDF), when it is small already, or when the result is not smaller.
 pub fn shrink(original: Vec<u8>, mime: &'static str, max_side: u32) -> (Vec<u8>, &'static str) {
     match try_shrink(&original, mime, max_side) {
         Some((smaller, smaller_mime)) if smaller.len() < original.len() => (smaller, smaller_mime),
@@ -21,6 +27,12 @@ fn try_shrink(original: &[u8], mime: &'static str, max_side: u32) -> Option<(Vec
         "image/webp" => ImageFormat::WebP,
         _ => return None,
     };
+    let (width, height) = ImageReader::with_format(Cursor::new(original), format)
+        .into_dimensions()
+        .ok()?;
+    if width.max(height) <= max_side && original.len() <= SMALL_UPLOAD {
+        return None;
+    }
     let decoded = image::load_from_memory_with_format(original, format).ok()?;
     let mut gray = DynamicImage::ImageLuma8(decoded.to_luma8());
     if gray.width().max(gray.height()) > max_side {
@@ -29,7 +41,8 @@ fn try_shrink(original: &[u8], mime: &'static str, max_side: u32) -> Option<(Vec
     let mut out = Cursor::new(Vec::new());
     if format == ImageFormat::Png {
         // Screenshots and scans: lossless keeps glyph edges sharp.
-        gray.write_to(&mut out, ImageFormat::Png).ok()?;
+        let png = PngEncoder::new_with_quality(&mut out, CompressionType::Fast, PngFilter::Adaptive);
+        gray.write_with_encoder(png).ok()?;
         Some((out.into_inner(), "image/png"))
     } else {
         // Photos: JPEG stays far smaller than PNG for the same pixels.
@@ -63,6 +76,15 @@ mod tests {
         let decoded = image::load_from_memory(&out).unwrap();
         assert_eq!((decoded.width(), decoded.height()), (1500, 500));
         assert_eq!(decoded.color(), image::ColorType::L8);
+    }
+
+    #[test]
+    fn sends_small_images_as_they_are() {
+        let img = ImageBuffer::from_fn(200, 50, |x, _| Rgb([x as u8, 0, 0]));
+        let mut png = Cursor::new(Vec::new());
+        img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let original = png.into_inner();
+        assert_eq!(shrink(original.clone(), "image/png", 2048), (original, "image/png"));
     }
 
     #[test]

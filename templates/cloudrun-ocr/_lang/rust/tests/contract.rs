@@ -116,7 +116,7 @@ async fn start_service(gemini_url: &str, overrides: &[(&str, &str)]) -> String {
     url
 }
 
-/// A real 120×60 colour PNG with photo-like noise: grayscale makes it smaller, so it is sent gray.
+/// A real 120×60 colour PNG with photo-like noise.
 fn test_png() -> Vec<u8> {
     let noise = |x: u32, y: u32, c: u32| {
         ((x.wrapping_mul(2654435761) ^ y.wrapping_mul(40503) ^ c).wrapping_mul(2246822519) >> 24) as u8
@@ -151,7 +151,8 @@ async fn request_shape_and_canned_answer() {
         candidates(r#"{"text":"HELLO OCR\nline two","lines":["HELLO OCR","line two"],"language":"en"}"#)
     })
     .await;
-    let service = start_service(&fake.url, &[]).await;
+    // A small OCR_MAX_SIDE, so the 120×60 test image is downscaled (and grayed) before sending.
+    let service = start_service(&fake.url, &[("OCR_MAX_SIDE", "64")]).await;
     // The header claims JPEG; the bytes are PNG, and PNG is what the model must be told.
     let (status, _, body) = post_image(&service, test_png(), "image/jpeg").await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -171,6 +172,11 @@ async fn request_shape_and_canned_answer() {
     let sent = base64::engine::general_purpose::STANDARD.decode(data).unwrap();
     let decoded = image::load_from_memory(&sent).unwrap();
     assert_eq!(decoded.color(), image::ColorType::L8, "the image is sent in grayscale");
+    assert_eq!(
+        (decoded.width(), decoded.height()),
+        (64, 32),
+        "downscaled to OCR_MAX_SIDE"
+    );
     let generation = &request["generationConfig"];
     assert_eq!(generation["temperature"], 0);
     assert_eq!(generation["responseMimeType"], "application/json");

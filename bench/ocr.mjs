@@ -1,0 +1,160 @@
+#!/usr/bin/env node
+// Go beside Rust for the cloudrun-ocr template, against a local fake Gemini with a fixed latency:
+// idle RSS, RSS and p50/p99 latency at N concurrent requests, and time from spawn to the first
+// healthy GET /health — printed next to the figures commonly quoted for such services.
+//   node bench/ocr.mjs [--concurrency 80] [--rounds 10] [--latency 500] [--starts 7]
+// Generates both projects with the built CLI (GEN="node bin/svl.js new" by default), builds them
+// with release settings (shared CARGO_TARGET_DIR), then measures. Build once: `npm run build`.
+import { execa } from 'execa';
+import fs from 'fs-extra';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { startFakeGemini } from '../test/ocr/fake-gemini.mjs';
+import { buildService, startService } from '../test/ocr/service.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CARGO_TARGET_DIR = process.env.CARGO_TARGET_DIR ?? path.join(ROOT, '.cache', 'cargo-target');
+const WORK = path.join(ROOT, '.cache', 'scratch', 'bench-ocr');
+const GEN = (process.env.GEN ?? `node ${path.join(ROOT, 'bin', 'svl.js')} new`).split(' ');
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '80' },
+    rounds: { type: 'string', default: '10' },
+    latency: { type: 'string', default: '500' },
+    starts: { type: 'string', default: '7' },
+  },
+});
+const CONCURRENCY = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
+const LATENCY_MS = Number(values.latency);
+const STARTS = Number(values.starts);
+
+/** VmRSS / VmHWM of a process, in MB (Linux /proc). */
+async function memory(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+
+/** CONCURRENCY workers each POSTing `rounds` times; latencies sorted ascending. */
+async function load(url, body, rounds) {
+  const latencies = [];
+  let failures = 0;
+  const worker = async () => {
+    for (let i = 0; i < rounds; i++) {
+      const t0 = performance.now();
+      const res = await fetch(url, { method: 'POST', body });
+      await res.arrayBuffer();
+      if (res.ok) latencies.push(performance.now() - t0);
+      else failures++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { latencies: latencies.sort((a, b) => a - b), failures };
+}
+
+async function measure(lang, binary, image, fakeUrl) {
+  const env = {
+    OCR_ENGINE: 'gemini',
+    GEMINI_API_KEY: 'bench-fake-key',
+    GEMINI_BASE_URL: fakeUrl,
+    GEMINI_MAX_CONCURRENCY: String(CONCURRENCY),
+  };
+  // Start-up: spawn → first 200 from /health, median of several cold starts.
+  const startups = [];
+  for (let i = 0; i < STARTS; i++) {
+    const s = await startService(binary, env);
+    startups.push(s.startupMs);
+    s.child.kill('SIGTERM');
+    await s.child;
+  }
+  const service = await startService(binary, env);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = await memory(service.child.pid);
+    let peakDuringLoad = idle.rss;
+    const sampler = setInterval(() => {
+      memory(service.child.pid).then((m) => (peakDuringLoad = Math.max(peakDuringLoad, m.rss)), () => {});
+    }, 50);
+    // One warm-up round so connection pools exist on both sides, as on a warm instance.
+    await load(`${service.url}/v1/ocr`, image, 1);
+    const { latencies, failures } = await load(`${service.url}/v1/ocr`, image, ROUNDS);
+    clearInterval(sampler);
+    const after = await memory(service.child.pid);
+    return {
+      lang,
+      binaryMB: (await fs.stat(binary)).size / 1e6,
+      startupMs: median(startups),
+      idleMB: idle.rss,
+      loadMB: Math.max(peakDuringLoad, after.rss),
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      requests: latencies.length,
+      failures,
+    };
+  } finally {
+    service.child.kill('SIGTERM');
+    await service.child;
+  }
+}
+
+async function main() {
+  await fs.ensureDir(WORK);
+  const image = await execa(
+    'convert',
+    ['-size', '1400x220', 'xc:white', '-fill', 'black', '-pointsize', '96', '-gravity', 'center', '-annotate', '0', 'HELLO SVL 42', 'png:-'],
+    { encoding: 'buffer' },
+  ).then((r) => Buffer.from(r.stdout));
+  const binaries = {};
+  for (const lang of ['go', 'rust']) {
+    const dir = path.join(WORK, `ocr-${lang}`);
+    await fs.remove(dir);
+    await execa(GEN[0], [...GEN.slice(1), dir, '--template', 'cloudrun-ocr', '--lang', lang], { cwd: WORK, env: { CI: 'true' } });
+    process.stderr.write(`building ${lang} (release)…\n`);
+    binaries[lang] = await buildService(dir, lang, { release: true, cargoTargetDir: CARGO_TARGET_DIR });
+  }
+  const fake = await startFakeGemini({ latencyMs: LATENCY_MS });
+  const results = [];
+  let floor;
+  try {
+    // The harness floor: this client straight to the fake, same body and concurrency. What the
+    // services add is the difference; on a busy machine the floor itself drifts above the latency.
+    const direct = `${fake.url}/v1beta/models/fake:generateContent`;
+    await load(direct, image, 1);
+    floor = (await load(direct, image, ROUNDS)).latencies;
+    for (const lang of ['go', 'rust']) {
+      process.stderr.write(`measuring ${lang}…\n`);
+      results.push(await measure(lang, binaries[lang], image, fake.url));
+    }
+  } finally {
+    await fake.close();
+  }
+  const [go, rust] = results;
+  const f = (n, digits = 1) => n.toFixed(digits);
+  const rows = [
+    ['metric', 'Go (genai SDK)', 'Rust (reqwest)', 'commonly quoted', 'goal'],
+    ['binary (MB, stripped)', f(go.binaryMB), f(rust.binaryMB), '', ''],
+    ['idle RSS (MB)', f(go.idleMB), f(rust.idleMB), 'Go 20–50 · Rust 2–10', 'Go ≤ 20 · Rust ≤ 10'],
+    [`RSS at ${CONCURRENCY} concurrent (MB)`, f(go.loadMB), f(rust.loadMB), '', ''],
+    [`p50 at ${CONCURRENCY} concurrent (ms)`, f(go.p50, 0), f(rust.p50, 0), '', `backend ${LATENCY_MS}`],
+    [`p99 at ${CONCURRENCY} concurrent (ms)`, f(go.p99, 0), f(rust.p99, 0), '', `≤ ${f(LATENCY_MS * 1.2, 0)} (1.2×)`],
+    [`p99 straight to the fake (ms)`, f(quantile(floor, 0.99), 0), '(harness floor)', '', ''],
+    ['p99 / backend latency', f(go.p99 / LATENCY_MS, 2), f(rust.p99 / LATENCY_MS, 2), '', '≤ 1.20'],
+    [`spawn → healthy (ms, median of ${STARTS})`, f(go.startupMs), f(rust.startupMs), 'Go 50–200 · Rust 15–50', ''],
+    ['requests ok / failed', `${go.requests} / ${go.failures}`, `${rust.requests} / ${rust.failures}`, '', ''],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  console.log(`cloudrun-ocr: Go vs Rust against a fake Gemini with ${LATENCY_MS} ms latency (${CONCURRENCY} concurrent × ${ROUNDS} rounds)`);
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const r of rows.slice(1)) console.log(line(r));
+}
+
+await main();
