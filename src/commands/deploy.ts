@@ -82,7 +82,7 @@ async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags
   const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
   const { deployLambda } = await import('../deploy/lambda/deploy-lambda.js');
   const { desiredFunction } = await import('../deploy/lambda/function-config.js');
-  const { loadDeployArtifact } = await import('../deploy/lambda/deploy-artifact.js');
+  const { ensureDeployArtifact } = await import('../deploy/lambda/deploy-artifact.js');
   const { formatLambdaReport } = await import('../deploy/lambda/format-report.js');
 
   const clients = await createAwsClients({
@@ -93,7 +93,8 @@ async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags
     env: io.env,
   });
   try {
-    const artifact = await loadDeployArtifact(io.cwd, config);
+    const progress = createProgress(io);
+    const artifact = await ensureDeployArtifact(io.cwd, config, progress, io.env);
     const report = await deployLambda({
       clients,
       desired: desiredFunction(config),
@@ -102,9 +103,10 @@ async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags
       functionUrl: flags.functionUrl,
       alias: flags.alias,
       dryRun: flags.dryRun,
-      progress: createProgress(io),
+      progress,
     });
-    io.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatLambdaReport(report));
+    const out = { ...report, artifact: { zip: artifact.zipPath, build: artifact.build } };
+    io.stdout.write(flags.json ? `${JSON.stringify(out, null, 2)}\n` : formatLambdaReport(report));
     return EXIT.ok;
   } finally {
     clients.lambda.destroy();

@@ -18,6 +18,7 @@ let moto: MotoServer;
 let lambda: LambdaClient;
 let iam: IAMClient;
 let fx: LambdaFixture;
+/** The zip of the first deploy, read after svl deploy built it. */
 let firstZip: Buffer;
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
@@ -30,7 +31,6 @@ beforeAll(async () => {
   lambda = new LambdaClient(cfg);
   iam = new IAMClient(cfg);
   fx = await lambdaFixture('svl-deploy-hello');
-  firstZip = await fx.buildHandler('hello v1');
 });
 
 afterAll(async () => {
@@ -41,10 +41,12 @@ afterAll(async () => {
 
 describe('svl deploy (Lambda, against moto)', () => {
   it('--dry-run before the first deploy prints a create plan and creates nothing', async () => {
+    // No artifact yet: svl deploy builds it (locally) before planning; AWS is only read.
     const r = await deploy(['--dry-run', '--function-url', '--alias', 'live']);
     expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toContain('building svl-deploy-hello for arm64');
+    firstZip = await fx.readZip();
     expect(r.stdout).toContain('create function svl-deploy-hello');
-    expect(r.stdout).toContain(`upload`);
     expect(r.stdout).toContain(`(${firstZip.length} bytes)`);
     expect(r.stdout).toContain('create svl-svl-deploy-hello-role');
     await expect(lambda.send(new GetFunctionCommand({ FunctionName: fx.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
@@ -55,7 +57,7 @@ describe('svl deploy (Lambda, against moto)', () => {
     const r = await deploy(['--function-url', '--json']);
     expect(r.exitCode, r.all).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ action: 'create', dryRun: false, code: { upload: true, sha256: sha(firstZip) }, role: { action: 'create' } });
+    expect(report).toMatchObject({ action: 'create', dryRun: false, code: { upload: true, sha256: sha(firstZip) }, role: { action: 'create' }, artifact: { build: 'fresh' } });
     expect(report.url).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws/);
 
     const role = await iam.send(new GetRoleCommand({ RoleName: report.role.name }));
@@ -101,16 +103,17 @@ describe('svl deploy (Lambda, against moto)', () => {
   });
 
   it('a changed handler uploads new code; a changed svl.json updates only the changed fields', async () => {
-    const newZip = await fx.buildHandler('hello v2');
-    expect(sha(newZip)).not.toBe(sha(firstZip));
+    await fx.writeHandler('hello v2');
     await fx.writeConfig({ memory: 512 });
 
     const plan = await deploy(['--dry-run', '--json']);
     expect(plan.exitCode, plan.all).toBe(0);
-    expect(JSON.parse(plan.stdout)).toMatchObject({ action: 'update', dryRun: true, changedFields: ['MemorySize'], code: { upload: true, bytes: newZip.length } });
+    const newZip = await fx.readZip();
+    expect(sha(newZip)).not.toBe(sha(firstZip));
+    expect(JSON.parse(plan.stdout)).toMatchObject({ action: 'update', dryRun: true, changedFields: ['MemorySize'], code: { upload: true, bytes: newZip.length }, artifact: { build: 'built' } });
     await fx.writeConfig({ memory: 512, arch: 'x86_64' });
     const archPlan = await deploy(['--dry-run', '--json']);
-    expect(JSON.parse(archPlan.stdout)).toMatchObject({ changedFields: ['Architectures', 'MemorySize'], code: { upload: true } });
+    expect(JSON.parse(archPlan.stdout)).toMatchObject({ changedFields: ['Architectures', 'MemorySize'], code: { upload: true }, artifact: { build: 'built' } });
     await fx.writeConfig({ memory: 512 });
     const untouched = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
     expect(untouched.Configuration).toMatchObject({ CodeSha256: sha(firstZip), MemorySize: 256 });
@@ -118,6 +121,7 @@ describe('svl deploy (Lambda, against moto)', () => {
     const r = await deploy(['--json']);
     expect(r.exitCode, r.all).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ action: 'update', changedFields: ['MemorySize'], code: { upload: true } });
+    expect(sha(await fx.readZip())).toBe(sha(newZip)); // the arm64 rebuild is byte-identical to the planned one
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
     expect(fn.Configuration).toMatchObject({ CodeSha256: sha(newZip), MemorySize: 512, Timeout: 15, Architectures: ['arm64'] });
   });
@@ -131,7 +135,7 @@ describe('svl deploy (Lambda, against moto)', () => {
     expect(alias1.FunctionVersion).toBe(r1.version);
     expect(r1.version).toMatch(/^\d+$/);
 
-    await fx.buildHandler('hello v3');
+    await fx.writeHandler('hello v3');
     const second = await deploy(['--alias', 'live']);
     expect(second.exitCode, second.all).toBe(0);
     const alias2 = await lambda.send(new GetAliasCommand({ FunctionName: fx.name, Name: 'live' }));
@@ -152,7 +156,6 @@ describe('svl deploy (Lambda) on a terminal', () => {
     });
     expect(r.exitCode, r.stdout).toBe(0);
     expect(r.stdout).toContain('\x1b[?25l'); // the spinner hides the cursor while it runs
-    expect(r.stdout).toMatch(/reading function svl-deploy-hello/);
     expect(r.stdout).toMatch(/deployed svl-deploy-hello/);
     expect(r.stdout).toMatch(/url\s+https:\/\/\S+\.lambda-url\.us-east-1\.on\.aws/);
     expect(r.stdout).not.toContain('- reading function'); // no plain progress lines on a terminal
@@ -164,7 +167,6 @@ describe('svl deploy (Lambda) with --role and --profile', () => {
     // moto rejects CreateFunction with "The role defined for the function cannot be assumed by Lambda"
     // until the role exists: create it while svl is already retrying, as IAM propagation looks on AWS.
     const other = await lambdaFixture('svl-deploy-late-role');
-    await fs.copy(fx.zipPath, other.zipPath);
     const roleArn = 'arn:aws:iam::123456789012:role/late-role';
     const child = svl(['deploy', '--role', roleArn, '--json'], { cwd: other.dir, env: moto.env, timeout: 120_000 });
     await sleep(2_500);
@@ -179,7 +181,6 @@ describe('svl deploy (Lambda) with --role and --profile', () => {
 
   it('--profile reads credentials and region from the AWS config files', async () => {
     const other = await lambdaFixture('svl-deploy-profile');
-    await fs.copy(fx.zipPath, other.zipPath);
     await writeFile(path.join(other.dir, 'aws-config'), '[profile svltest]\nregion = eu-west-1\n');
     await writeFile(path.join(other.dir, 'aws-credentials'), '[svltest]\naws_access_key_id = profilekey\naws_secret_access_key = profilesecret\n');
     const r = await deploy(['--profile', 'svltest', '--dry-run', '--json'], {
@@ -220,13 +221,15 @@ describe('svl deploy (Lambda) error paths', () => {
   });
 
   it('a zip over the 50 MB direct-upload limit is refused before any AWS call', async () => {
+    // A real Go build that embeds 51 MiB of random (incompressible) bytes.
     const big = await lambdaFixture('svl-deploy-too-big');
-    await writeFile(big.zipPath, randomBytes(51 * 1024 * 1024));
+    await writeFile(path.join(big.dir, 'payload.bin'), randomBytes(51 * 1024 * 1024));
+    await writeFile(path.join(big.dir, 'main.go'), 'package main\n\nimport _ "embed"\n\n//go:embed payload.bin\nvar payload []byte\n\nfunc main() { println(len(payload)) }\n');
     const r = await deploy([], {}, big.dir);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toMatch(/^svl: bootstrap\.zip is 53\.5 MB, over Lambda's 50 MB direct-upload limit — shrink the binary/);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^svl: bootstrap\.zip is 5\d\.\d MB, over Lambda's 50 MB direct-upload limit — shrink the binary/);
     await expect(lambda.send(new GetFunctionCommand({ FunctionName: big.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    await fs.remove(big.zipPath);
+    await fs.remove(big.dir);
   });
 
   it('bad flags are usage errors (exit 2)', async () => {
