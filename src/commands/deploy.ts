@@ -92,8 +92,8 @@ async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags
     endpointUrl: flags.endpointUrl,
     env: io.env,
   });
+  const progress = createProgress(io);
   try {
-    const progress = createProgress(io);
     const artifact = await ensureDeployArtifact(io.cwd, config, progress, io.env);
     const report = await deployLambda({
       clients,
@@ -108,6 +108,10 @@ async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags
     const out = { ...report, artifact: { zip: artifact.zipPath, build: artifact.build } };
     io.stdout.write(flags.json ? `${JSON.stringify(out, null, 2)}\n` : formatLambdaReport(report));
     return EXIT.ok;
+  } catch (err) {
+    // A running spinner holds a timer: stop it so the error prints cleanly and the process exits.
+    progress.fail();
+    throw err;
   } finally {
     clients.lambda.destroy();
     clients.iam.destroy();

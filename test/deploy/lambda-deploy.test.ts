@@ -206,6 +206,13 @@ describe('svl deploy (Lambda) error paths', () => {
     expect(r.stderr).toMatch(/no AWS credentials found — run 'aws configure'/);
   });
 
+  it('an unknown --profile names the profile and how to create it', async () => {
+    const home = fx.dir;
+    const r = await deploy(['--profile', 'nosuch'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none`, AWS_SHARED_CREDENTIALS_FILE: `${home}/none` });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^svl: no AWS credentials for profile nosuch — check the name \('aws configure list-profiles'\)/);
+  });
+
   it('no region: one line naming the fix, exit 1', async () => {
     const home = fx.dir;
     const r = await deploy([], { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none` });

@@ -61,6 +61,11 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   } catch (err) {
     lambda.destroy();
     iam.destroy();
+    if (target.profile) {
+      throw new SvlError(
+        `no AWS credentials for profile ${target.profile} — check the name ('aws configure list-profiles'), run 'aws sso login --profile ${target.profile}', or 'aws configure --profile ${target.profile}'`,
+      );
+    }
     throw toSvlError(err, 'loading credentials', endpoint);
   }
   return { lambda, iam, region, endpoint };
