@@ -1,7 +1,155 @@
 import type { Io } from '../cli/io.js';
+import { EXIT } from '../cli/io.js';
 import { SvlError } from '../cli/errors.js';
+import { parseFlags, positiveInt } from '../cli/args.js';
+import { loadConfig, type SvlConfig } from '../config/svl-config.js';
+import { toolchainFor } from '../toolchains/index.js';
+import {
+  BuildSnapshots,
+  CloudRunService,
+  LambdaEmulator,
+  functionSettings,
+  removeDevState,
+  watchSources,
+  writeDevState,
+} from '../emulator/index.js';
 
-// Placeholder until the 'dev' capability lands; replaced by its own issue's work.
-export async function run(_io: Io): Promise<number> {
-  throw new SvlError("'svl dev' is not implemented yet");
+const HELP = `Usage: svl dev [options]
+
+Builds the function for this machine and serves it like Lambda, rebuilding on every source change.
+Lambda projects: one port with the Invoke API (POST /2015-03-31/functions/<name>/invocations,
+for the AWS SDK and 'aws lambda invoke --endpoint-url') and the function URL on every other path.
+Cloud Run projects: runs the service with PORT set.
+
+Options:
+  --port <n>          port to listen on (default 9000)
+  --host <addr>       address to listen on (default 127.0.0.1)
+  --concurrency <n>   Lambda instances at most (default: svl.json "concurrency", else 4)
+  --no-watch          build once, do not rebuild on changes
+  -h, --help          show this help
+`;
+
+export async function run(io: Io): Promise<number> {
+  const { values } = parseFlags(
+    io.argv,
+    {
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      concurrency: { type: 'string' },
+      watch: { type: 'boolean', default: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'dev',
+  );
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const port = values.port === '0' ? 0 : (positiveInt(values.port, '--port') ?? 9000);
+  const concurrency = positiveInt(values.concurrency, '--concurrency');
+  const config = await loadConfig(io.cwd);
+  const log = (line: string) => io.stdout.write(`${line}\n`);
+  const say = (line: string) => io.stderr.write(`svl dev: ${line}\n`);
+
+  const toolchain = toolchainFor(config.language);
+  const snapshots = new BuildSnapshots(io.cwd, config.name);
+  const build = async () => {
+    const started = performance.now();
+    const { binaryPath } = await toolchain.devBuild({ projectDir: io.cwd, name: config.name, env: io.env });
+    const snapshot = await snapshots.take(binaryPath);
+    say(`built ${config.name} (${config.language}) in ${Math.round(performance.now() - started)} ms`);
+    return snapshot;
+  };
+
+  say(`building ${config.name} (${config.language}) for this machine…`);
+  const first = await build();
+  const server =
+    config.platform === 'cloudrun'
+      ? await startCloudRun(io, config, first, port, log, say)
+      : await startLambda(io, config, first, port, values.host!, concurrency ?? config.concurrency ?? 4, log, say);
+
+  let rebuilding: Promise<void> = Promise.resolve();
+  const watcher = values.watch
+    ? await watchSources(io.cwd, toolchain.sourceGlobs, (changed) => {
+        rebuilding = rebuilding.then(async () => {
+          say(`${changed.join(', ')} changed — rebuilding…`);
+          try {
+            await server.swap(await build());
+          } catch (err) {
+            // The last good build keeps serving: a typo must not take the endpoint down.
+            say(`${(err as Error).message}\nsvl dev: still serving the last good build`);
+          }
+        });
+      })
+    : undefined;
+  if (watcher) say('watching sources for changes (Ctrl-C to stop)');
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  say('shutting down');
+  await watcher?.close();
+  await rebuilding;
+  await server.close();
+  await snapshots.removeAll();
+  return EXIT.ok;
+}
+
+interface RunningServer {
+  swap(binary: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startLambda(
+  io: Io,
+  config: SvlConfig,
+  binary: string,
+  port: number,
+  host: string,
+  maxInstances: number,
+  log: (line: string) => void,
+  say: (line: string) => void,
+): Promise<RunningServer> {
+  const fn = functionSettings(config, io.cwd, io.env);
+  const emulator = new LambdaEmulator({ fn, binary, maxInstances, hostEnv: io.env, onLog: log });
+  let bound: number;
+  try {
+    bound = await emulator.listen(port, host);
+  } catch (err) {
+    await emulator.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SvlError(`port ${port} is in use — pass --port <free port>`);
+    throw err;
+  }
+  await writeDevState(io.cwd, config.name, { pid: process.pid, port: bound, host });
+  const base = `http://${host}:${bound}`;
+  say(`${config.name} listening on ${base} (up to ${maxInstances} instances, ${config.memory} MB, ${config.timeout} s timeout)`);
+  say(`  function URL: ${base}/`);
+  say(`  Invoke API:   ${base}/2015-03-31/functions/${config.name}/invocations (AWS_ENDPOINT_URL=${base})`);
+  return {
+    swap: async (next) => emulator.pool.useBinary(next),
+    close: async () => {
+      await removeDevState(io.cwd, config.name);
+      await emulator.close();
+    },
+  };
+}
+
+async function startCloudRun(
+  io: Io,
+  config: SvlConfig,
+  binary: string,
+  port: number,
+  log: (line: string) => void,
+  say: (line: string) => void,
+): Promise<RunningServer> {
+  const environment = { ...config.environment };
+  if (!io.env.GEMINI_API_KEY) {
+    environment.OCR_ENGINE = 'tesseract';
+    say('GEMINI_API_KEY is not set: OCR_ENGINE=tesseract (local tesseract instead of Gemini)');
+  }
+  const service = new CloudRunService({ cwd: io.cwd, port: port || 8080, environment, hostEnv: io.env, onLog: log });
+  service.start(binary);
+  say(`${config.name} (Cloud Run service) on http://127.0.0.1:${port || 8080}/`);
+  return { swap: (next) => service.restart(next), close: () => service.stop() };
 }

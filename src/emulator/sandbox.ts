@@ -1,0 +1,286 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { readBody } from './http-body.js';
+import { errorOutcome, type Invocation, type InvocationResult, type Outcome } from './invocation.js';
+import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from './limits.js';
+import { currentRssBytes, peakRssBytes } from './proc-memory.js';
+import { endLine, reportLine, startLine } from './report.js';
+import { functionArn, lambdaEnvironment, type FunctionSettings } from './function-settings.js';
+
+const PREFIX = '/2018-06-01/runtime/';
+const MB = 1024 * 1024;
+/** How often VmRSS is sampled while an invocation runs, to enforce MemorySize. */
+const MEMORY_POLL_MS = 20;
+
+export interface SandboxOptions {
+  binary: string;
+  fn: FunctionSettings;
+  hostEnv: Record<string, string | undefined>;
+  instanceNo: number;
+  /** Every log line, as Lambda would send it to CloudWatch. */
+  onLog: (line: string) => void;
+}
+
+interface Running {
+  inv: Invocation;
+  resolve: (r: InvocationResult) => void;
+  log: string[];
+  /** When /next handed the event over (undefined until then). */
+  deliveredAt?: number;
+  timer?: NodeJS.Timeout;
+  memoryTimer?: NodeJS.Timeout;
+  settled: boolean;
+}
+
+/**
+ * One Lambda execution environment: the function's process and its own Runtime API server
+ * (2018-06-01, https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html) on 127.0.0.1.
+ * It runs one invocation at a time; a timeout, crash or memory overrun ends it for good.
+ */
+export class Sandbox {
+  private server!: Server;
+  private child?: ChildProcess;
+  private spawnedAt = 0;
+  private initDurationMs?: number;
+  private coldReported = false;
+  private waitingNext?: ServerResponse;
+  private running?: Running;
+  private initError?: Outcome;
+  private pendingLog: string[] = [];
+  /** Highest RSS seen by sampling: /proc is gone once a crashed process is reaped. */
+  private sampledPeak = 0;
+  private lastRequestId?: string;
+  private exitReason?: string;
+  dead = false;
+  readonly ready: Promise<void>;
+  readonly exited: Promise<void>;
+  private markExited!: () => void;
+
+  constructor(private readonly opts: SandboxOptions) {
+    this.exited = new Promise((resolve) => (this.markExited = resolve));
+    this.ready = this.start().catch((err: Error) => this.onExit(`sandbox failed to start: ${err.message}`));
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  private async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.route(req, res).catch(() => res.destroy()));
+    this.server.keepAliveTimeout = 0; // the runtime keeps one connection open across long polls
+    this.server.requestTimeout = 0;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    if (this.dead) {
+      this.closeServer();
+      return this.onExit('killed before start');
+    }
+    const api = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const env = lambdaEnvironment(this.opts.fn, api, this.opts.instanceNo, this.opts.hostEnv);
+    this.spawnedAt = performance.now();
+    // Its own process group, so a kill takes the whole tree the function may have started.
+    const child = spawn(this.opts.binary, [], { cwd: this.opts.fn.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.functionOutput(line));
+    }
+    child.on('error', (err) => this.onExit(`Runtime failed to start: ${err.message}`));
+    child.on('exit', (code, signal) => this.onExit(signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`));
+    setTimeout(() => {
+      if (this.initDurationMs === undefined && !this.dead) this.fail('Sandbox.Timedout', `INIT timed out after ${INIT_TIMEOUT_MS / 1000} seconds`);
+    }, INIT_TIMEOUT_MS).unref();
+  }
+
+  /** Runs one invocation here; the sandbox must be idle. Always resolves. */
+  run(inv: Invocation): Promise<InvocationResult> {
+    return new Promise((resolve) => {
+      const log = [startLine(inv.requestId)];
+      this.opts.onLog(log[0]!);
+      // Init output belongs in the first invocation's log tail, before START as in CloudWatch.
+      if (this.pendingLog.length > 0) log.unshift(...this.pendingLog.splice(0));
+      this.running = { inv, resolve, log, settled: false };
+      this.lastRequestId = inv.requestId;
+      if (this.dead) return this.settle(this.initError ?? this.exitOutcome());
+      if (this.initError) return this.settle(this.initError);
+      if (this.waitingNext) this.deliver(this.waitingNext);
+    });
+  }
+
+  /** Ends the process tree; a running invocation (if any) gets `outcome`. */
+  kill(): void {
+    if (this.child?.pid && this.child.exitCode === null && this.child.signalCode === null) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch {
+        this.child.kill('SIGKILL');
+      }
+    }
+    this.dead = true;
+    this.closeServer();
+    if (!this.child) this.onExit('killed before start');
+  }
+
+  private closeServer(): void {
+    this.waitingNext?.destroy();
+    this.waitingNext = undefined;
+    this.server?.close();
+    this.server?.closeAllConnections();
+  }
+
+  private functionOutput(line: string): void {
+    const id = this.running?.inv.requestId ?? this.lastRequestId;
+    const text = id ? `${id}\t${line}` : line;
+    this.opts.onLog(text);
+    if (this.running) this.running.log.push(text);
+    else if (!this.coldReported) this.pendingLog.push(text);
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '';
+    if (!url.startsWith(PREFIX)) return send(res, 404, { errorType: 'NotFound', errorMessage: `unknown path ${url}` });
+    const rest = url.slice(PREFIX.length);
+    if (req.method === 'GET' && rest === 'invocation/next') return this.next(res);
+    if (req.method !== 'POST') return send(res, 405, { errorType: 'MethodNotAllowed', errorMessage: `${req.method} ${url}` });
+    const body = await readBody(req, MAX_RESPONSE_BYTES);
+    if (rest === 'init/error') return this.postInitError(req, res, body);
+    const m = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
+    if (!m) return send(res, 404, { errorType: 'NotFound', errorMessage: `unknown path ${url}` });
+    const running = this.running;
+    if (!running || running.inv.requestId !== decodeURIComponent(m[1]!) || running.deliveredAt === undefined) {
+      return send(res, 400, { errorType: 'InvalidRequestID', errorMessage: 'Invalid request ID' });
+    }
+    if (body === undefined) {
+      send(res, 413, { errorType: 'RequestEntityTooLarge', errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` });
+      return this.settle(errorOutcome('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`));
+    }
+    send(res, 202, { status: 'OK' });
+    if (m[2] === 'response') return this.settle({ ok: true, payload: body });
+    const errorType = header(req, 'lambda-runtime-function-error-type') ?? 'Unhandled';
+    this.settle({ ok: false, errorType, payload: body.length > 0 ? body : Buffer.from(JSON.stringify({ errorType, errorMessage: '' })) });
+  }
+
+  private next(res: ServerResponse): void {
+    if (this.dead) return send(res, 500, { errorType: 'Runtime.ExitError', errorMessage: 'Container error. Non-recoverable state. Runtime should exit promptly.' });
+    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
+    this.waitingNext?.destroy();
+    this.waitingNext = res;
+    if (this.running && this.running.deliveredAt === undefined) this.deliver(res);
+  }
+
+  private deliver(res: ServerResponse): void {
+    const running = this.running!;
+    const { inv } = running;
+    this.waitingNext = undefined;
+    const { fn } = this.opts;
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Lambda-Runtime-Aws-Request-Id': inv.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(Date.now() + fn.timeoutSec * 1000),
+      'Lambda-Runtime-Invoked-Function-Arn': functionArn(fn),
+      'Lambda-Runtime-Trace-Id': inv.traceId,
+    };
+    if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
+    if (inv.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
+    // The first event's peak includes init; later ones start from the last REPORT's peak.
+    if (!this.coldReported && this.child?.pid) this.sampledPeak = peakRssBytes(this.child.pid);
+    res.writeHead(200, headers).end(inv.payload);
+    running.deliveredAt = performance.now();
+    running.timer = setTimeout(
+      () => this.fail('Sandbox.Timedout', `RequestId: ${inv.requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`),
+      fn.timeoutSec * 1000,
+    );
+    const limit = fn.memoryMb * 1024 * 1024;
+    running.memoryTimer = setInterval(() => {
+      const rss = this.child?.pid ? currentRssBytes(this.child.pid) : 0;
+      this.sampledPeak = Math.max(this.sampledPeak, rss);
+      if (rss > limit) {
+        this.fail('Runtime.OutOfMemory', `RequestId: ${inv.requestId} Error: Runtime exited with error: signal: killed`);
+      }
+    }, MEMORY_POLL_MS);
+  }
+
+  private postInitError(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void {
+    if (this.initDurationMs !== undefined) {
+      return send(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after the first /next' });
+    }
+    const errorType = header(req, 'lambda-runtime-function-error-type') ?? 'Runtime.InitError';
+    this.initError = { ok: false, errorType, payload: body && body.length > 0 ? body : Buffer.from(JSON.stringify({ errorType, errorMessage: '' })) };
+    send(res, 202, { status: 'OK' });
+    // Lambda ends an environment whose init failed; the caller gets the runtime's own error.
+    if (this.running) this.settle(this.initError);
+    this.kill();
+  }
+
+  /** Ends the sandbox because of the running invocation (timeout, memory). */
+  private fail(errorType: string, message: string): void {
+    if (this.running && !this.running.settled) this.settle(errorOutcome(errorType, message));
+    this.kill();
+  }
+
+  private exitOutcome(): Outcome {
+    const id = this.running?.inv.requestId ?? '';
+    return errorOutcome('Runtime.ExitError', `RequestId: ${id} Error: Runtime exited with error: ${this.exitReason ?? 'unknown'}`);
+  }
+
+  private onExit(reason: string): void {
+    if (this.exitReason) return;
+    this.exitReason = reason;
+    this.dead = true;
+    const running = this.running;
+    if (running && !running.settled) {
+      this.settle(this.initError ?? this.exitOutcome());
+    }
+    this.closeServer();
+    this.markExited();
+  }
+
+  private settle(outcome: Outcome): void {
+    const running = this.running;
+    if (!running || running.settled) return;
+    running.settled = true;
+    clearTimeout(running.timer);
+    clearInterval(running.memoryTimer);
+    const now = performance.now();
+    const durationMs = running.deliveredAt === undefined ? 0 : now - running.deliveredAt;
+    const peak = Math.max(this.sampledPeak, this.child?.pid ? peakRssBytes(this.child.pid) : 0);
+    this.sampledPeak = peak;
+    const { fn } = this.opts;
+    if (outcome.ok && peak > fn.memoryMb * MB) {
+      // It outgrew MemorySize between two samples: Lambda would have killed it before it answered.
+      outcome = errorOutcome('Runtime.OutOfMemory', `RequestId: ${running.inv.requestId} Error: Runtime exited with error: signal: killed`);
+      this.kill();
+    }
+    const cold = !this.coldReported;
+    this.coldReported = true;
+    const id = running.inv.requestId;
+    const report = reportLine({
+      requestId: id,
+      durationMs,
+      memorySizeMb: fn.memoryMb,
+      maxMemoryUsedMb: Math.max(1, Math.round(peak / MB)),
+      initDurationMs: cold ? (this.initDurationMs ?? now - this.spawnedAt) : undefined,
+      arch: fn.arch,
+    });
+    // Output written just before the response may still be in the pipe: let it land in this log.
+    setImmediate(() => {
+      running.log.push(endLine(id), report);
+      this.opts.onLog(endLine(id));
+      this.opts.onLog(report);
+      if (this.running === running) this.running = undefined;
+      running.resolve({ requestId: id, outcome, log: running.log, report });
+    });
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+}
