@@ -49,3 +49,11 @@ export async function startFakeGemini({ latencyMs = 0, text = 'FAKE GEMINI TEXT'
       }),
   };
 }
+
+// `node test/ocr/fake-gemini.mjs <latencyMs>` serves in its own process (bench/ocr.mjs uses this so
+// the fake and the load generator do not share one event loop) and prints its URL.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  const fake = await startFakeGemini({ latencyMs: Number(process.argv[2] ?? 0) });
+  process.stdout.write(`${fake.url}\n`);
+  process.on('SIGTERM', () => fake.close().then(() => process.exit(0)));
+}

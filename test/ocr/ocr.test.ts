@@ -38,13 +38,14 @@ async function postImage(url: string, body: Uint8Array, contentType = 'applicati
 const exited = (child: ReturnType<typeof execa>) => child.then((r) => r.exitCode);
 
 describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
+  let dir: string;
   let binary: string;
   let service: Service;
   let png: Buffer;
 
   beforeAll(async () => {
     const root = await scratchDir(`ocr-${lang}`);
-    const dir = path.join(root, `ocr-${lang}`);
+    dir = path.join(root, `ocr-${lang}`);
     const generated = await svl(['new', dir, '--template', 'cloudrun-ocr', '--lang', lang], { cwd: root });
     expect(generated.exitCode, generated.all).toBe(0);
     const config = await fs.readJson(path.join(dir, 'svl.json'));
@@ -57,6 +58,21 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
 
   afterAll(() => {
     service?.child.kill('SIGKILL');
+  });
+
+  it('passes its own fmt, lint and tests (which run against a fake generateContent server)', async () => {
+    const run = (cmd: string, args: string[]) =>
+      execa(cmd, args, { cwd: dir, all: true, reject: false, env: { CARGO_TARGET_DIR } });
+    const steps =
+      lang === 'go'
+        ? [run('gofmt', ['-l', '.']), run('go', ['vet', './...'])]
+        : [run('cargo', ['fmt', '--check']), run('cargo', ['clippy', '--quiet', '--all-targets', '--', '-D', 'warnings'])];
+    for (const step of await Promise.all(steps)) {
+      expect(step.exitCode, step.all).toBe(0);
+      if (step.command.startsWith('gofmt')) expect(step.stdout, 'gofmt -l lists unformatted files').toBe('');
+    }
+    const tests = lang === 'go' ? await run('go', ['test', '-count=1', './...']) : await run('cargo', ['test', '--quiet']);
+    expect(tests.exitCode, tests.all).toBe(0);
   });
 
   it('reads known text from a PNG with the offline engine', async () => {
