@@ -28,6 +28,8 @@ export function parseSize(value: number | string, field = 'size'): number {
 /** Human size in SI units, the way the budgets are usually written: 1.23 MB, 845.2 kB, 512 B. */
 export function formatBytes(bytes: number): string {
   const abs = Math.abs(bytes);
+  // Limits written in IEC (Lambda's 50 MiB) read best in their own unit.
+  if (abs >= 1024 ** 2 && abs % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MiB`;
   if (abs < 1e3) return `${bytes} B`;
   if (abs < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
   if (abs < 1e9) return `${(bytes / 1e6).toFixed(2)} MB`;

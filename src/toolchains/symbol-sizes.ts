@@ -37,6 +37,15 @@ export function rustCrateOf(symbol: string): string {
   }
   const m = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(s);
   if (!m) return '[C]';
-  // `_<…>` / `{{closure}}` never start a path; a lone segment like `main` stays [C].
-  return m[1]!;
+  const crate = m[1]!;
+  // `core::ptr::drop_in_place<tokio::…>`: std generics instantiated for a crate's types are that
+  // crate's cost (the bytes go away with it).
+  if (STD_CRATES.has(crate)) {
+    for (const inner of s.matchAll(/[<,(&\s]([A-Za-z_][A-Za-z0-9_]*)::/g)) {
+      if (!STD_CRATES.has(inner[1]!)) return inner[1]!;
+    }
+  }
+  return crate;
 }
+
+const STD_CRATES = new Set(['core', 'alloc', 'std']);

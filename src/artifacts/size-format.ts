@@ -1,0 +1,81 @@
+import type { ArtifactSize, SizeReport } from './size-report.js';
+import { formatBytes } from './size-units.js';
+
+function diffText(a: ArtifactSize): string {
+  if (!a.baseline) return '';
+  const sign = a.baseline.diff > 0 ? '+' : a.baseline.diff < 0 ? '−' : '±';
+  const pct = a.baseline.percent > 0 ? `+${a.baseline.percent}` : String(a.baseline.percent);
+  return `${sign}${formatBytes(Math.abs(a.baseline.diff))} (${pct}%)`;
+}
+
+function budgetText(a: ArtifactSize): string {
+  return a.budget === null ? '—' : formatBytes(a.budget);
+}
+
+function statusText(a: ArtifactSize): string {
+  if (a.passed) return 'ok';
+  return a.budget !== null && a.bytes > a.budget ? 'OVER BUDGET' : 'OVER LAMBDA LIMIT';
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`).join('\n');
+}
+
+/** The human report. */
+export function formatSizeText(report: SizeReport, top = 15): string {
+  const hasBaseline = report.artifacts.some((a) => a.baseline);
+  const header = ['artifact', 'size', 'budget', 'lambda limit', 'status', ...(hasBaseline ? ['vs baseline'] : [])];
+  const rows = report.artifacts.map((a) => [
+    a.name,
+    formatBytes(a.bytes),
+    budgetText(a),
+    formatBytes(a.lambdaLimit),
+    statusText(a),
+    ...(hasBaseline ? [diffText(a) || 'new'] : []),
+  ]);
+  let out = `${report.name} (${report.language}, ${report.arch})\n${table([header, ...rows])}\n`;
+  if (report.breakdown) {
+    const shown = report.breakdown.slice(0, top);
+    const rest = report.breakdown.slice(top);
+    const whyRows = shown.map((e) => [e.name, formatBytes(e.bytes), `${e.percent.toFixed(1)}%`]);
+    if (rest.length > 0) {
+      const restBytes = rest.reduce((s, e) => s + e.bytes, 0);
+      const restPct = rest.reduce((s, e) => s + e.percent, 0);
+      whyRows.push([`(${rest.length} more)`, formatBytes(restBytes), `${restPct.toFixed(1)}%`]);
+    }
+    const unit = report.language === 'rust' ? 'crate' : 'package';
+    out += `\nWhere the bytes come from (symbol sizes of an unstripped build, by ${unit}):\n${table([[unit, 'size', 'share'], ...whyRows])}\n`;
+  }
+  return out;
+}
+
+/** The table appended to $GITHUB_STEP_SUMMARY. */
+export function formatSizeMarkdown(report: SizeReport): string {
+  const hasBaseline = report.artifacts.some((a) => a.baseline);
+  const lines = [
+    `### svl size: ${report.name} (${report.language}, ${report.arch}) ${report.passed ? '✅' : '❌'}`,
+    '',
+    `| artifact | size | budget | Lambda limit | status |${hasBaseline ? ' vs baseline |' : ''}`,
+    `| --- | ---: | ---: | ---: | --- |${hasBaseline ? ' ---: |' : ''}`,
+    ...report.artifacts.map(
+      (a) =>
+        `| \`${a.name}\` | ${formatBytes(a.bytes)} | ${budgetText(a)} | ${formatBytes(a.lambdaLimit)} | ${a.passed ? 'ok' : `**${statusText(a).toLowerCase()}**`} |${hasBaseline ? ` ${diffText(a) || 'new'} |` : ''}`,
+    ),
+    '',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per failing artifact: what is over, by how much, and the fix. */
+export function overBudgetMessages(report: SizeReport): string[] {
+  return report.artifacts
+    .filter((a) => !a.passed)
+    .map((a) => {
+      const field = a.name === 'bootstrap' ? 'size.binary' : 'size.zip';
+      if (a.budget !== null && a.bytes > a.budget) {
+        return `${a.name} is ${formatBytes(a.bytes)}, over the ${field} budget of ${formatBytes(a.budget)} by ${formatBytes(a.bytes - a.budget)} — shrink it (svl size --why) or raise ${field} in svl.json`;
+      }
+      return `${a.name} is ${formatBytes(a.bytes)}, over Lambda's limit of ${formatBytes(a.lambdaLimit)} — shrink it (svl size --why)`;
+    });
+}
