@@ -1,7 +1,162 @@
+import { readFile } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
 import type { Io } from '../cli/io.js';
-import { SvlError } from '../cli/errors.js';
+import { EXIT } from '../cli/io.js';
+import { SvlError, UsageError } from '../cli/errors.js';
+import { parseFlags } from '../cli/args.js';
+import { loadConfig, type SvlConfig } from '../config/svl-config.js';
+import { toolchainFor } from '../toolchains/index.js';
+import { BuildSnapshots, LambdaEmulator, functionSettings, logTail, readDevState } from '../emulator/index.js';
 
-// Placeholder until the 'invoke' capability lands; replaced by its own issue's work.
-export async function run(_io: Io): Promise<number> {
-  throw new SvlError("'svl invoke' is not implemented yet");
+const HELP = `Usage: svl invoke [--event <file> | --data <json> | -] [--remote]
+
+Invokes the function once and prints its result (stdout) and the REPORT line (stderr).
+Locally it uses the running 'svl dev' for this project, or starts a one-shot instance.
+
+Options:
+  --event <file>   event JSON from a file
+  --data <json>    event JSON inline
+  -                read the event from stdin
+  --remote         invoke the deployed function through the AWS SDK (honours AWS_ENDPOINT_URL)
+  --region <r>     AWS region for --remote
+  -h, --help       show this help
+
+Exit code 1 when the function returns an error.
+`;
+
+interface Answer {
+  payload: Buffer;
+  functionError?: string;
+  /** Base64 log tail (LogType Tail). */
+  logResult?: string;
+}
+
+export async function run(io: Io): Promise<number> {
+  const { values, positionals } = parseFlags(
+    io.argv,
+    {
+      event: { type: 'string' },
+      data: { type: 'string' },
+      remote: { type: 'boolean', default: false },
+      region: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'invoke',
+  );
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const payload = await readEvent(io, values.event, values.data, positionals);
+  const config = await loadConfig(io.cwd);
+  if (config.platform !== 'lambda') throw new UsageError(`svl invoke is for Lambda projects — ${config.name} is a Cloud Run service: run 'svl dev' and send it HTTP requests`);
+  const answer = values.remote ? await invokeRemote(io, config, payload, values.region) : await invokeLocal(io, config, payload);
+  io.stdout.write(`${answer.payload.toString('utf8')}\n`);
+  const report = answer.logResult
+    ? Buffer.from(answer.logResult, 'base64').toString('utf8').split('\n').find((l) => l.startsWith('REPORT '))
+    : undefined;
+  if (report) io.stderr.write(`${report}\n`);
+  if (answer.functionError) {
+    io.stderr.write(`svl: the function returned an error (${answer.functionError})\n`);
+    return EXIT.failure;
+  }
+  return EXIT.ok;
+}
+
+async function readEvent(io: Io, file: string | undefined, data: string | undefined, positionals: string[]): Promise<Buffer> {
+  const stdin = positionals[0] === '-';
+  if (positionals.some((p) => p !== '-')) throw new UsageError(`unexpected argument '${positionals.find((p) => p !== '-')}' — pass the event with --event <file>, --data <json> or -`);
+  if ([file !== undefined, data !== undefined, stdin].filter(Boolean).length > 1) {
+    throw new UsageError('give the event one way: --event <file>, --data <json> or - (stdin)');
+  }
+  let raw = '{}';
+  let from = '--data';
+  if (file !== undefined) {
+    from = file;
+    try {
+      raw = await readFile(file, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read event file '${file}' — check the path`);
+    }
+  } else if (data !== undefined) raw = data;
+  else if (stdin) {
+    from = 'stdin';
+    raw = await text(io.stdin);
+  }
+  try {
+    JSON.parse(raw);
+  } catch (err) {
+    throw new UsageError(`the event from ${from} is not valid JSON (${(err as Error).message}) — fix the JSON`);
+  }
+  return Buffer.from(raw);
+}
+
+async function invokeLocal(io: Io, config: SvlConfig, payload: Buffer): Promise<Answer> {
+  const dev = await readDevState(io.cwd, config.name);
+  if (dev) {
+    try {
+      return await invokeOverHttp(`http://${dev.host}:${dev.port}`, config.name, payload);
+    } catch {
+      // svl dev went away between the check and the call: fall back to a one-shot instance
+    }
+  }
+  const { binaryPath } = await toolchainFor(config.language).devBuild({ projectDir: io.cwd, name: config.name, env: io.env });
+  const snapshots = new BuildSnapshots(io.cwd, config.name, `invoke-${process.pid}`);
+  const emulator = new LambdaEmulator({
+    fn: functionSettings(config, io.cwd, io.env),
+    binary: await snapshots.take(binaryPath),
+    maxInstances: 1,
+    hostEnv: io.env,
+    // The function's own output goes to stderr, so stdout stays the result alone.
+    onLog: (line) => {
+      if (!/^(START|END|REPORT) RequestId:/.test(line)) io.stderr.write(`${line}\n`);
+    },
+  });
+  try {
+    const result = await emulator.invoke(payload);
+    return {
+      payload: result.outcome.payload,
+      functionError: result.outcome.ok ? undefined : result.outcome.errorType,
+      logResult: logTail(result),
+    };
+  } finally {
+    await emulator.close();
+    await snapshots.removeAll();
+  }
+}
+
+async function invokeOverHttp(base: string, name: string, payload: Buffer): Promise<Answer> {
+  const res = await fetch(`${base}/2015-03-31/functions/${encodeURIComponent(name)}/invocations`, {
+    method: 'POST',
+    headers: { 'X-Amz-Log-Type': 'Tail', 'Content-Type': 'application/json' },
+    body: new Uint8Array(payload),
+  });
+  const body = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200) throw new SvlError(`svl dev answered ${res.status}: ${body.toString('utf8')}`);
+  let functionError: string | undefined;
+  if (res.headers.get('x-amz-function-error')) {
+    try {
+      functionError = (JSON.parse(body.toString('utf8')) as { errorType?: string }).errorType ?? 'Unhandled';
+    } catch {
+      functionError = 'Unhandled';
+    }
+  }
+  return { payload: body, functionError, logResult: res.headers.get('x-amz-log-result') ?? undefined };
+}
+
+async function invokeRemote(io: Io, config: SvlConfig, payload: Buffer, region: string | undefined): Promise<Answer> {
+  // Loaded only here: the SDK costs ~100 ms to import and local invokes do not need it.
+  const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
+  const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+  const { toSvlError } = await import('../deploy/lambda/aws-errors.js');
+  const clients = await createAwsClients({ region, configRegion: config.region, env: io.env });
+  try {
+    const out = await clients.lambda.send(new InvokeCommand({ FunctionName: config.name, Payload: payload, LogType: 'Tail' }));
+    return { payload: Buffer.from(out.Payload ?? new Uint8Array()), functionError: out.FunctionError, logResult: out.LogResult };
+  } catch (err) {
+    throw toSvlError(err, `invoking ${config.name}`, clients.endpoint);
+  } finally {
+    clients.lambda.destroy();
+    clients.iam.destroy();
+  }
 }

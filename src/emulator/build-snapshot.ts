@@ -10,8 +10,8 @@ export class BuildSnapshots {
   private n = 0;
   readonly dir: string;
 
-  constructor(projectDir: string, name: string) {
-    this.dir = path.join(devDir(projectDir, name), 'run');
+  constructor(projectDir: string, name: string, subdir = 'run') {
+    this.dir = path.join(devDir(projectDir, name), subdir);
   }
 
   async take(binary: string): Promise<string> {

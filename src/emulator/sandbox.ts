@@ -139,6 +139,13 @@ export class Sandbox {
     else if (!this.coldReported) this.pendingLog.push(text);
   }
 
+  /** A line Lambda itself writes to the function's log (timeouts, exits), as CloudWatch shows it. */
+  private platformLog(message: string): void {
+    const line = `${new Date().toISOString()} ${message.replace(/^RequestId: \S+ Error: /, `${this.running?.inv.requestId} `)}`;
+    this.opts.onLog(line);
+    this.running?.log.push(line);
+  }
+
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
     if (!url.startsWith(PREFIX)) return send(res, 404, { errorType: 'NotFound', errorMessage: `unknown path ${url}` });
@@ -217,7 +224,10 @@ export class Sandbox {
 
   /** Ends the sandbox because of the running invocation (timeout, memory). */
   private fail(errorType: string, message: string): void {
-    if (this.running && !this.running.settled) this.settle(errorOutcome(errorType, message));
+    if (this.running && !this.running.settled) {
+      this.platformLog(message);
+      this.settle(errorOutcome(errorType, message));
+    }
     this.kill();
   }
 
@@ -232,6 +242,7 @@ export class Sandbox {
     this.dead = true;
     const running = this.running;
     if (running && !running.settled) {
+      this.platformLog(`RequestId: ${running.inv.requestId} Error: Runtime exited with error: ${reason}`);
       this.settle(this.initError ?? this.exitOutcome());
     }
     this.closeServer();
