@@ -9,6 +9,7 @@ import fs from 'fs-extra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir, svl } from '../support/cli.js';
 import { CARGO_TARGET_DIR } from '../support/paths.js';
+import { loadConfig } from '../../src/config/svl-config.js';
 // @ts-expect-error plain ESM shared with bench/ocr.mjs
 import { startFakeGemini } from './fake-gemini.mjs';
 // @ts-expect-error plain ESM shared with bench/ocr.mjs
@@ -48,7 +49,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
     dir = path.join(root, `ocr-${lang}`);
     const generated = await svl(['new', dir, '--template', 'cloudrun-ocr', '--lang', lang], { cwd: root });
     expect(generated.exitCode, generated.all).toBe(0);
-    const config = await fs.readJson(path.join(dir, 'svl.json'));
+    const config = await loadConfig(dir); // validates against schema/svl.schema.json
     expect(config).toMatchObject({ platform: 'cloudrun', language: lang, cloudrun: { secrets: { GEMINI_API_KEY: 'gemini-api-key' } } });
     expect(await fs.pathExists(path.join(dir, '.dockerignore'))).toBe(true);
     expect(await fs.pathExists(path.join(dir, '.gcloudignore'))).toBe(true);
