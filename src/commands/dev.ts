@@ -55,7 +55,15 @@ export async function run(io: Io): Promise<number> {
   const snapshots = new BuildSnapshots(io.cwd, config.name);
   const build = async () => {
     const started = performance.now();
-    const { binaryPath } = await toolchain.devBuild({ projectDir: io.cwd, name: config.name, env: io.env });
+    // Compiler output is shown only when the build fails: a clean rebuild stays one line.
+    const output: string[] = [];
+    let binaryPath: string;
+    try {
+      ({ binaryPath } = await toolchain.devBuild({ projectDir: io.cwd, name: config.name, env: io.env, onOutput: (l) => output.push(l) }));
+    } catch (err) {
+      io.stderr.write(output.map((l) => `${l}\n`).join(''));
+      throw err;
+    }
     const snapshot = await snapshots.take(binaryPath);
     say(`built ${config.name} (${config.language}) in ${Math.round(performance.now() - started)} ms`);
     return snapshot;
