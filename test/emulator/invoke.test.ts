@@ -1,0 +1,95 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { svl } from '../support/cli.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { GO_FAULTS, REPORT_RE, fixtureCopy, startDev } from './dev-server.js';
+
+// `svl invoke` as a user runs it: one-shot instances when no svl dev runs, the running dev when
+// one does, init failures reaching the caller, and --remote through the SDK.
+let dir: string;
+
+beforeAll(async () => {
+  dir = await fixtureCopy(GO_FAULTS);
+}, 60_000);
+
+describe('svl invoke (one-shot)', () => {
+  it('prints the result on stdout and the REPORT (with Init Duration) on stderr', async () => {
+    const r = await svl(['invoke', '--data', '{"mode":"log"}'], { cwd: dir });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('"logged"');
+    expect(r.stderr).toMatch(/\thello from the function$/m);
+    const report = REPORT_RE.exec(r.stderr)!;
+    expect(report[6]).toBeDefined();
+  });
+
+  it('reads the event from a file or stdin, and exits 1 with the error body on a function error', async () => {
+    await writeFile(path.join(dir, 'event.json'), '{"mode":"error"}');
+    const fromFile = await svl(['invoke', '--event', 'event.json'], { cwd: dir });
+    expect(fromFile.exitCode).toBe(1);
+    expect(JSON.parse(fromFile.stdout)).toEqual({ errorMessage: 'something went wrong', errorType: 'errorString' });
+    expect(fromFile.stderr).toContain('the function returned an error');
+    const fromStdin = await svl(['invoke', '-'], { cwd: dir, input: '{"mode":"version"}' });
+    expect(fromStdin.stdout).toBe('"v1"');
+  });
+
+  it('rejects bad input with a usage error naming the fix, before building anything', async () => {
+    const bad = await svl(['invoke', '--data', '{nope'], { cwd: dir });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/not valid JSON .* — fix the JSON/);
+    const both = await svl(['invoke', '--data', '{}', '--event', 'x.json'], { cwd: dir });
+    expect(both.exitCode).toBe(2);
+    const missing = await svl(['invoke', '--event', 'missing.json'], { cwd: dir });
+    expect(missing.stderr).toContain("cannot read event file 'missing.json'");
+  });
+
+  it('passes an init error the runtime posts to /runtime/init/error on to the caller', async () => {
+    const failing = await fixtureCopy(GO_FAULTS, { environment: { FIXTURE_INIT: 'post' } });
+    const r = await svl(['invoke'], { cwd: failing });
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({ errorType: 'ConfigError', errorMessage: 'missing configuration' });
+  });
+
+  it('answers a runtime that exits during init with Runtime.ExitError and its output in the log', async () => {
+    const failing = await fixtureCopy(GO_FAULTS, { environment: { FIXTURE_INIT: 'exit' } });
+    const r = await svl(['invoke'], { cwd: failing });
+    expect(r.exitCode).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 1') });
+    expect(r.stderr).toContain('init failed: missing configuration');
+  });
+});
+
+describe('svl invoke against a running svl dev', () => {
+  it('uses the running instance (warm after the first call)', async () => {
+    const dev = await startDev(dir, ['--no-watch']);
+    try {
+      const first = await svl(['invoke', '--data', '{"mode":"echo"}'], { cwd: dir });
+      const second = await svl(['invoke', '--data', '{"mode":"echo"}'], { cwd: dir });
+      expect(first.exitCode).toBe(0);
+      expect(JSON.parse(second.stdout).pid).toBe(JSON.parse(first.stdout).pid);
+      expect(REPORT_RE.exec(second.stderr)![6]).toBeUndefined(); // no Init Duration: warm
+      expect(dev.stdout()).toContain(`REPORT RequestId: ${JSON.parse(second.stdout).requestId}`);
+    } finally {
+      await dev.stop();
+    }
+  });
+});
+
+describe('svl invoke --remote', () => {
+  let moto: MotoServer;
+  beforeAll(async () => {
+    moto = await startMoto();
+  }, 60_000);
+  afterAll(async () => {
+    await moto?.stop();
+  });
+
+  // moto runs the Lambda control plane but not function code (it needs Docker for that), so this
+  // proves the call goes through the SDK to AWS_ENDPOINT_URL and a missing function is named.
+  it('invokes through the SDK at AWS_ENDPOINT_URL and names a function that is not deployed', async () => {
+    const r = await svl(['invoke', '--remote', '--data', '{}'], { cwd: dir, env: moto.env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/go-faults/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
