@@ -6,6 +6,8 @@ const WIDTH = 1000;
 const HEIGHT = 560;
 // Colour-blind-safe palette (Okabe–Ito), cycled by rank.
 const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#999999'];
+/** Fills light enough that white text would not read. */
+const LIGHT = new Set(['#E69F00', '#56B4E9', '#F0E442', '#999999']);
 
 function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -25,9 +27,10 @@ export function sizeReportHtml(report: SizeReport): string {
       const fits = r.w > 60 && r.h > 28;
       const text = fits
         ? `<text x="${(r.x + 6).toFixed(1)}" y="${(r.y + 18).toFixed(1)}">${escapeHtml(truncate(r.item.name, Math.floor(r.w / 7.5)))}</text>` +
-          (r.h > 44 ? `<text class="sub" x="${(r.x + 6).toFixed(1)}" y="${(r.y + 36).toFixed(1)}">${formatBytes(r.item.bytes)} · ${r.item.percent}%</text>` : '')
+          (r.h > 44 && r.w > 120 ? `<text class="sub" x="${(r.x + 6).toFixed(1)}" y="${(r.y + 36).toFixed(1)}">${formatBytes(r.item.bytes)} · ${r.item.percent}%</text>` : '')
         : '';
-      return `<g class="cell"><title>${escapeHtml(label)}</title><rect x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}" fill="${PALETTE[i % PALETTE.length]}"/>${text}</g>`;
+      const dark = LIGHT.has(PALETTE[i % PALETTE.length]!) ? ' dark' : '';
+      return `<g class="cell${dark}"><title>${escapeHtml(label)}</title><rect x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}" fill="${PALETTE[i % PALETTE.length]}"/>${text}</g>`;
     })
     .join('\n');
   const rows = report.artifacts
@@ -57,6 +60,7 @@ export function sizeReportHtml(report: SizeReport): string {
   .cell rect { stroke: #fff; stroke-width: 1.5; }
   .cell text { fill: #fff; font-size: 13px; font-weight: 600; pointer-events: none; }
   .cell text.sub { font-weight: 400; font-size: 12px; }
+  .cell.dark text { fill: #1b1b1b; }
 </style>
 </head>
 <body>

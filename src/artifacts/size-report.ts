@@ -82,15 +82,15 @@ export async function applyBaseline(report: SizeReport, file: string): Promise<v
     const before = previous.artifacts.find((p) => p?.name === a.name);
     if (!before || typeof before.bytes !== 'number') continue;
     const diff = a.bytes - before.bytes;
-    a.baseline = { bytes: before.bytes, diff, percent: before.bytes === 0 ? 0 : round1((diff / before.bytes) * 100) };
+    a.baseline = { bytes: before.bytes, diff, percent: before.bytes === 0 ? 0 : round2((diff / before.bytes) * 100) };
   }
 }
 
 export function withBreakdown(report: SizeReport, entries: SizeEntry[]): void {
   const total = entries.reduce((s, e) => s + e.bytes, 0) || 1;
-  report.breakdown = entries.map((e) => ({ name: e.name, bytes: e.bytes, percent: round1((e.bytes / total) * 100) }));
+  report.breakdown = entries.map((e) => ({ name: e.name, bytes: e.bytes, percent: round2((e.bytes / total) * 100) }));
 }
 
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }

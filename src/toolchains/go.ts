@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { Arch } from '../config/svl-config.js';
 import { devDir, stagingDir } from '../artifacts/layout.js';
 import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
-import { runTool } from './run-tool.js';
-import { groupSymbolsBy } from './symbol-sizes.js';
+import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
+import { SvlError } from '../cli/errors.js';
+import { groupSymbolsBy, parseNm } from './symbol-sizes.js';
 
 const GOARCH: Record<Arch, string> = { arm64: 'arm64', x86_64: 'amd64' };
 
@@ -54,6 +55,7 @@ export const goToolchain: Toolchain = {
   },
 
   async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
+    if (!(await hasTool('nm', ['--version']))) throw new SvlError(INSTALL_HINTS.nm!);
     // Same flags as the release build but keeping the symbol table, so nm can name every byte.
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'svl-go-nm-'));
     try {
@@ -64,35 +66,27 @@ export const goToolchain: Toolchain = {
         onOutput: req.onOutput,
         what: 'go build (with symbols, for --why) failed',
       });
-      const lines = await runTool('go', ['tool', 'nm', '-size', '-sort', 'size', binary], {
+      // binutils nm, not `go tool nm`: the latter labels .noptrbss symbols as data (D), which
+      // would count a 32 MiB zeroed FIPS buffer as file bytes.
+      const lines = await runTool('nm', ['-S', '--size-sort', binary], {
         cwd: req.projectDir,
-        env: req.env,
         captureStdout: true,
-        what: 'go tool nm failed',
+        what: 'nm failed',
       });
-      return groupSymbolsBy(parseGoNm(lines), goPackageOf);
+      return groupSymbolsBy(parseNm(lines), goPackageOf);
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
   },
 };
 
-/** `go tool nm -size` lines: "  address size type name". */
-export function parseGoNm(lines: string[]): { name: string; bytes: number }[] {
-  const out: { name: string; bytes: number }[] = [];
-  for (const line of lines) {
-    const m = /^\s*[0-9a-f]+\s+(\d+)\s+\S\s+(.+)$/.exec(line);
-    if (m && Number(m[1]) > 0) out.push({ bytes: Number(m[1]), name: m[2]! });
-  }
-  return out;
-}
-
 /**
  * The import path a Go symbol belongs to: `github.com/aws/aws-lambda-go/lambda.(*Function).Invoke`
  * → `github.com/aws/aws-lambda-go/lambda`; `type:*net/http.Request` → `net/http`.
  */
 export function goPackageOf(symbol: string): string {
-  const s = symbol.replace(/^(type:|go:itab\.|go:)/, '').replace(/^[*&]+/, '');
+  if (symbol.startsWith('go:') && !symbol.startsWith('go:itab.')) return '(go metadata)';
+  const s = symbol.replace(/^(type:|go:itab\.)/, '').replace(/^[*&]+/, '');
   // Generic instantiations and method receivers may contain other paths: cut them off first.
   const head = s.split(/[[(]/)[0]!;
   const slash = head.lastIndexOf('/');

@@ -14,10 +14,11 @@ export function groupSymbolsBy(symbols: { name: string; bytes: number }[], owner
 export function parseNm(lines: string[]): { name: string; bytes: number }[] {
   const out: { name: string; bytes: number }[] = [];
   for (const line of lines) {
-    const m = /^[0-9a-f]+\s+([0-9a-f]+)\s+\S\s+(.+)$/i.exec(line);
-    if (m) {
+    const m = /^[0-9a-f]+\s+([0-9a-f]+)\s+(\S)\s+(.+)$/i.exec(line);
+    // B/b (bss) take no bytes in the file.
+    if (m && !'Bb'.includes(m[2]!)) {
       const bytes = Number.parseInt(m[1]!, 16);
-      if (bytes > 0) out.push({ bytes, name: m[2]! });
+      if (bytes > 0) out.push({ bytes, name: m[3]! });
     }
   }
   return out;
