@@ -50,11 +50,11 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
     const generated = await svl(['new', dir, '--template', 'cloudrun-ocr', '--lang', lang], { cwd: root });
     expect(generated.exitCode, generated.all).toBe(0);
     const config = await loadConfig(dir); // validates against schema/svl.schema.json
-    expect(config).toMatchObject({ platform: 'cloudrun', language: lang, cloudrun: { secrets: { GEMINI_API_KEY: 'gemini-api-key' } } });
+    expect(config).toMatchObject({ platform: 'cloudrun', language: lang, arch: 'x86_64', cloudrun: { secrets: { GEMINI_API_KEY: 'gemini-api-key' } } });
     expect(await fs.pathExists(path.join(dir, '.dockerignore'))).toBe(true);
     expect(await fs.pathExists(path.join(dir, '.gcloudignore'))).toBe(true);
     [binary, png] = await Promise.all([buildService(dir, lang, { cargoTargetDir: CARGO_TARGET_DIR }), renderTextPng()]);
-    service = await startService(binary, { OCR_ENGINE: 'tesseract', OCR_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT) });
+    service = await startService(binary, { OCR_ENGINE: 'tesseract', OCR_MAX_UPLOAD_BYTES: String(UPLOAD_LIMIT), GOOGLE_CLOUD_PROJECT: 'proj-1' });
   });
 
   afterAll(() => {
@@ -96,7 +96,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
     const oversize = Buffer.concat([png, Buffer.alloc(UPLOAD_LIMIT)]);
     const cases = [
       [oversize, 413, 'too_large'],
-      [randomBytes(4096), 415, 'not_an_image'],
+      [Buffer.concat([Buffer.from([0]), randomBytes(4095)]), 415, 'not_an_image'], // 0x00 first: no PNG/JPEG/WebP/PDF magic
       [new Uint8Array(), 400, 'empty_body'],
     ] as const;
     for (const [upload, status, code] of cases) {
@@ -108,12 +108,22 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
   it('writes JSON logs Cloud Logging understands, with the trace', async () => {
     await fetch(`${service.url}/v1/ocr`, {
       method: 'POST',
-      body: randomBytes(64),
+      body: Buffer.from('plain text, not an image'),
       headers: { 'x-cloud-trace-context': '105445aa7843bc8bf206b12000100000/1;o=1' },
     });
-    const lines = service.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The log line is written before the response, but reaches us through a pipe: poll briefly.
+    const traced = () =>
+      service.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (let i = 0; i < 100 && !traced().some((l) => 'logging.googleapis.com/trace' in l); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const lines = traced();
     expect(lines[0]).toMatchObject({ severity: 'INFO', message: 'listening' });
-    expect(lines.some((l) => l.severity === 'WARNING' && l.code === 'not_an_image')).toBe(true);
+    const rejected = lines.filter((l) => l.code === 'not_an_image').at(-1);
+    expect(rejected).toMatchObject({
+      severity: 'WARNING',
+      'logging.googleapis.com/trace': 'projects/proj-1/traces/105445aa7843bc8bf206b12000100000',
+    });
   });
 
   it('on SIGTERM finishes the request in flight, refuses new ones and exits 0 within 10 s', async () => {
