@@ -26,6 +26,7 @@ type apiError struct {
 	Code       string
 	Message    string
 	RetryAfter time.Duration // sent as Retry-After when > 0
+	Cause      error         // logged for operators, never sent to the client
 }
 
 func (e *apiError) Error() string { return e.Code + ": " + e.Message }

@@ -99,12 +99,12 @@ func (g *geminiEngine) Recognize(ctx context.Context, image []byte, mime string)
 		}
 		var apiErr genai.APIError
 		if !errors.As(err, &apiErr) {
-			return Result{}, &apiError{Status: http.StatusBadGateway, Code: "model_unreachable", Message: "could not reach the model"}
+			return Result{}, &apiError{Status: http.StatusBadGateway, Code: "model_unreachable", Message: "could not reach the model", Cause: err}
 		}
 		retryable := apiErr.Code == http.StatusTooManyRequests || apiErr.Code >= 500
 		if !retryable {
 			return Result{}, &apiError{Status: http.StatusBadGateway, Code: "model_rejected_request",
-				Message: fmt.Sprintf("the model answered %d %s", apiErr.Code, apiErr.Status)}
+				Message: fmt.Sprintf("the model answered %d %s", apiErr.Code, apiErr.Status), Cause: apiErr}
 		}
 		delay := retryDelay(apiErr.Details, attempt)
 		deadline, hasDeadline := ctx.Deadline()

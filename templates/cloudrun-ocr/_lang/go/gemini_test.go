@@ -350,3 +350,18 @@ func TestSniff(t *testing.T) {
 		}
 	}
 }
+
+func TestRejectedKeyIs502AndLoggedWithoutTheKey(t *testing.T) {
+	fake := newFakeGemini(t, func(w http.ResponseWriter, _ int) { googleError(w, 403, "PERMISSION_DENIED") })
+	h, logs := newTestServer(t, testConfig(fake.URL))
+	rec := post(h, testPNG, "image/png")
+	if rec.Code != http.StatusBadGateway || errorCode(t, rec) != "model_rejected_request" {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if fake.calls.Load() != 1 {
+		t.Fatalf("a 403 must not be retried: %d calls", fake.calls.Load())
+	}
+	if !strings.Contains(logs.String(), "PERMISSION_DENIED") || strings.Contains(logs.String(), "test-key-not-secret") {
+		t.Fatalf("want the cause logged and the key not: %s", logs)
+	}
+}

@@ -125,7 +125,11 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status >= 500 {
 		level = slog.LevelError
 	}
-	s.log.Log(r.Context(), level, e.Message, append(traceAttr(r, s.cfg.Project), "code", e.Code, "status", e.Status)...)
+	attrs := append(traceAttr(r, s.cfg.Project), "code", e.Code, "status", e.Status)
+	if e.Cause != nil {
+		attrs = append(attrs, "cause", e.Cause.Error())
+	}
+	s.log.Log(r.Context(), level, e.Message, attrs...)
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
 	}

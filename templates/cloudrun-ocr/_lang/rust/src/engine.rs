@@ -28,6 +28,8 @@ pub struct ApiError {
     pub message: String,
     /// Sent as Retry-After (whole seconds, rounded up).
     pub retry_after: Option<Duration>,
+    /// Logged for operators, never sent to the client.
+    pub cause: Option<String>,
 }
 
 impl ApiError {
@@ -37,7 +39,13 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            cause: None,
         }
+    }
+
+    pub fn with_cause(mut self, cause: impl ToString) -> Self {
+        self.cause = Some(cause.to_string());
+        self
     }
 
     pub fn unusable(message: impl Into<String>) -> Self {

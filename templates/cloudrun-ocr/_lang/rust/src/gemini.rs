@@ -83,12 +83,13 @@ impl GeminiEngine {
             let response = match timeout_at(deadline, call).await {
                 Err(_) => return Err(ApiError::timeout()),
                 Ok(Err(e)) if e.is_timeout() => return Err(ApiError::timeout()),
-                Ok(Err(_)) => {
+                Ok(Err(e)) => {
                     return Err(ApiError::new(
                         StatusCode::BAD_GATEWAY,
                         "model_unreachable",
                         "could not reach the model",
-                    ))
+                    )
+                    .with_cause(e))
                 }
                 Ok(Ok(response)) => response,
             };
@@ -107,7 +108,8 @@ impl GeminiEngine {
                     StatusCode::BAD_GATEWAY,
                     "model_rejected_request",
                     format!("the model answered {status}"),
-                ));
+                )
+                .with_cause(String::from_utf8_lossy(&bytes)));
             }
             let delay = retry_delay(&bytes).unwrap_or_else(|| Duration::from_millis(500 << attempt.min(6)));
             if attempt >= self.max_retries || Instant::now() + delay > deadline {

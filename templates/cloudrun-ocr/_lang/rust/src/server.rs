@@ -123,7 +123,7 @@ async fn ocr(State(state): State<Arc<AppState>>, request: Request) -> Response {
                 severity,
                 &e.message,
                 trace.as_deref(),
-                json!({ "code": e.code, "status": e.status.as_u16() }),
+                json!({ "code": e.code, "status": e.status.as_u16(), "cause": e.cause }),
             );
             e.into_response()
         }

@@ -323,3 +323,13 @@ async fn queue_full_is_429() {
     assert!(retry_after.is_some());
     assert_eq!(first.await.unwrap(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn rejected_request_is_502_and_not_retried() {
+    let fake = fake_gemini(|_| google_error(StatusCode::FORBIDDEN, None)).await;
+    let service = start_service(&fake.url, &[]).await;
+    let (status, _, body) = post_image(&service, test_png(), "image/png").await;
+    assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
+    assert_eq!(body["error"]["code"], "model_rejected_request");
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 1, "a 403 must not be retried");
+}
