@@ -6,7 +6,8 @@ import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readElfArch } from '../../src/artifacts/elf.js';
-import { svl } from '../support/cli.js';
+import { svl, testEnv } from '../support/cli.js';
+import { SVL_BIN } from '../support/paths.js';
 import { generateLambdaProject, setBudgets, type GeneratedProject } from './generate.js';
 import { sha256, zipEntries } from './zip-entries.js';
 
@@ -53,6 +54,35 @@ describe('svl build (Go)', () => {
     const run = await execa('qemu-aarch64', [bootstrap], { reject: false, timeout: 30_000, env: { AWS_LAMBDA_RUNTIME_API: undefined }, extendEnv: false });
     expect(run.stderr).toMatch(/expected AWS Lambda environment variables \[AWS_LAMBDA_RUNTIME_API\] are not defined/);
     expect(run.exitCode).toBe(1);
+  });
+
+  it('on a terminal, streams compiler output in a task log that stays on failure and collapses on success', async () => {
+    // util-linux `script` gives the CLI a real pseudo-terminal (stdin and stdout are TTYs).
+    const onTerminal = () =>
+      execa('script', ['-qec', `stty cols 120 rows 40; node ${SVL_BIN} build`, '/dev/null'], {
+        cwd: project.dir,
+        env: { ...testEnv(), CI: undefined },
+        reject: false,
+        timeout: 120_000,
+      });
+    const handler = path.join(project.dir, 'handler.go');
+    const original = await readFile(handler, 'utf8');
+    const zipBefore = await sha256(paths.zip);
+    try {
+      await appendFile(handler, '\nfunc broken( {\n');
+      const failed = await onTerminal();
+      expect(failed.exitCode).toBe(1);
+      const afterFailure = failed.stdout.slice(failed.stdout.indexOf('Build failed'));
+      expect(afterFailure).toMatch(/handler\.go:\d+:\d+: syntax error/); // the log is kept
+      expect(failed.stdout).toMatch(/svl: go build \(linux\/amd64\) failed \(exit 1\): .*syntax error/);
+      expect(await sha256(paths.zip)).toBe(zipBefore); // the last good artifact is untouched
+    } finally {
+      await writeFile(handler, original);
+    }
+    const ok = await onTerminal();
+    expect(ok.exitCode, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/Built go-event for x86_64/);
+    expect(ok.stdout).toMatch(/go-event \(x86_64\): bootstrap [\d.]+ MB, zip [\d.]+ MB/);
   });
 
   it('names go when it is not installed, in one line, exit 1', async () => {

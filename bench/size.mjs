@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// bench/size.mjs — our release artifacts vs what the usual tools give from the same sources.
+//   Rust anchor: `cargo lambda build --release` with the template's [profile.release] removed
+//                (what `cargo lambda new` users get), zipped by cargo lambda (--output-format zip).
+//   Go anchor:   plain `GOOS=linux GOARCH=amd64 go build` (what SAM's Go build does), zipped by `zip -9`.
+// Ours: `svl build --arch x86_64` (x86_64 only: this machine has no Rust arm64 std).
+// Usage: npm run build && node bench/size.mjs    (CARGO_TARGET_DIR defaults to .cache/cargo-target)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SVL = path.join(ROOT, 'bin', 'svl.js');
+const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? path.join(ROOT, '.cache', 'cargo-target'), CI: 'true' };
+const CASES = [
+  ['rust-lambda', 'event'],
+  ['rust-lambda', 'http'],
+  ['go-lambda', 'event'],
+  ['go-lambda', 'http'],
+];
+const GOALS = { rust: 0.6, go: 0.55 };
+
+/** Renders templates/<id> + its flavour overlay per docs/ARCHITECTURE.md (the generator's contract). */
+function render(template, flavor, out) {
+  const root = path.join(ROOT, 'templates', template);
+  const name = path.basename(out);
+  const vars = { name, platform: 'lambda', language: template.split('-')[0], flavor, lang: '', arch: 'x86_64', memory: 128, timeout: 10, schemaUrl: '', svlVersion: '0.1.0' };
+  const copy = (src, dst, top) => {
+    for (const e of readdirSync(src, { withFileTypes: true })) {
+      if (top && (e.name === 'template.json' || e.name === '_flavor')) continue;
+      const from = path.join(src, e.name);
+      let to = path.join(dst, e.name.startsWith('_') ? `.${e.name.slice(1)}` : e.name);
+      if (e.isDirectory()) { copy(from, to, false); continue; }
+      mkdirSync(dst, { recursive: true });
+      if (to.endsWith('.hbs')) {
+        to = to.slice(0, -4);
+        writeFileSync(to, Handlebars.compile(readFileSync(from, 'utf8'), { noEscape: true, strict: true })(vars));
+      } else copyFileSync(from, to);
+    }
+  };
+  copy(root, out, true);
+  copy(path.join(root, '_flavor', flavor), out, false);
+}
+
+const run = (cmd, args, cwd, extra = {}) => execFileSync(cmd, args, { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }).toString();
+
+function ours(dir) {
+  const out = JSON.parse(run('node', [SVL, 'build', '--arch', 'x86_64', '--json'], dir));
+  return { binary: out.bootstrap.bytes, zip: out.zip.bytes };
+}
+
+function rustAnchor(dir) {
+  const cargo = path.join(dir, 'Cargo.toml');
+  // Drop the [profile.release] table (up to the next table or the end).
+  writeFileSync(cargo, readFileSync(cargo, 'utf8').replace(/\n\[profile\.release\][\s\S]*?(?=\n\[|$)/, '\n'));
+  const lambdaDir = path.join(dir, 'anchor');
+  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', lambdaDir, '--flatten', 'bootstrap'], dir);
+  const binary = statSync(path.join(lambdaDir, 'bootstrap')).size;
+  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--output-format', 'zip', '--lambda-dir', path.join(dir, 'anchor-zip'), '--flatten', 'bootstrap'], dir);
+  const zip = statSync(path.join(dir, 'anchor-zip', 'bootstrap.zip')).size;
+  return { binary, zip };
+}
+
+function goAnchor(dir) {
+  const out = path.join(dir, 'anchor');
+  mkdirSync(out, { recursive: true });
+  run('go', ['build', '-o', path.join(out, 'bootstrap'), '.'], dir, { GOOS: 'linux', GOARCH: 'amd64' });
+  run('zip', ['-q', '-9', '-j', path.join(out, 'bootstrap.zip'), path.join(out, 'bootstrap')], dir);
+  return { binary: statSync(path.join(out, 'bootstrap')).size, zip: statSync(path.join(out, 'bootstrap.zip')).size };
+}
+
+const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+const work = mkdtempSync(path.join(os.tmpdir(), 'svl-bench-size-'));
+const rows = [];
+try {
+  for (const [template, flavor] of CASES) {
+    const lang = template.split('-')[0];
+    const dir = path.join(work, `${lang}-${flavor}`);
+    render(template, flavor, dir);
+    process.stderr.write(`building ${template} (${flavor})…\n`);
+    const a = ours(dir);
+    const b = lang === 'rust' ? rustAnchor(dir) : goAnchor(dir);
+    rows.push({ template, flavor, lang, a, b });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const header = ['template', 'flavour', 'ours bootstrap', 'anchor bootstrap', 'ratio', 'ours zip', 'anchor zip', 'ratio', 'goal'];
+const table = [header, ...rows.map(({ template, flavor, lang, a, b }) => {
+  const zr = a.zip / b.zip;
+  const goal = lang === 'rust' && flavor === 'event' ? `≤${GOALS.rust}× and ≤1.0 MB` : `≤${GOALS[lang]}×`;
+  const met = zr <= GOALS[lang] && !(lang === 'rust' && flavor === 'event' && a.zip > 1e6);
+  return [template, flavor, fmt(a.binary), fmt(b.binary), `${(a.binary / b.binary).toFixed(2)}×`, fmt(a.zip), fmt(b.zip), `${zr.toFixed(2)}×`, `${goal} ${met ? 'met' : 'MISSED'}`];
+})];
+const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
+for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());

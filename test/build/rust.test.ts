@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readElfArch } from '../../src/artifacts/elf.js';
+import { svl } from '../support/cli.js';
+import { generateLambdaProject, type GeneratedProject } from './generate.js';
+import { sha256, zipEntries } from './zip-entries.js';
+
+// Real `cargo lambda build --release` of the generated rust-lambda project (event flavour), built
+// once; dependencies are shared through CARGO_TARGET_DIR with the rest of the suite.
+let project: GeneratedProject;
+let zipPath: string;
+
+beforeAll(async () => {
+  project = await generateLambdaProject('rust-lambda', 'event', 'x86_64');
+  zipPath = path.join(project.dir, '.svl', 'build', project.name, 'bootstrap.zip');
+  const r = await svl(['build'], { cwd: project.dir, timeout: 14 * 60_000 });
+  expect(r.exitCode, r.all).toBe(0);
+});
+
+describe('svl build (Rust)', () => {
+  it('writes an x86_64 ELF and a reproducible zip with bootstrap alone at its root', async () => {
+    const bootstrap = path.join(project.dir, '.svl', 'build', project.name, 'bootstrap');
+    expect(await readElfArch(bootstrap)).toBe('x86_64');
+    const entries = await zipEntries(zipPath);
+    expect(entries.map((e) => [e.name, e.mode])).toEqual([['bootstrap', 0o100755]]);
+    const first = await sha256(zipPath);
+    const again = await svl(['build'], { cwd: project.dir, timeout: 10 * 60_000 });
+    expect(again.exitCode, again.all).toBe(0);
+    expect(await sha256(zipPath)).toBe(first);
+  });
+
+  it('stops before building arm64 when its Rust target is missing: the fix, exit 1, no artifact', async () => {
+    // This machine has only x86_64-unknown-linux-gnu's std (rustup target list --installed).
+    const arm = await generateLambdaProject('rust-lambda', 'event', 'arm64');
+    const r = await svl(['build'], { cwd: arm.dir, timeout: 60_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      "svl: Rust target aarch64-unknown-linux-gnu is not installed — run 'rustup target add aarch64-unknown-linux-gnu' or build with --arch x86_64",
+    );
+    expect(existsSync(path.join(arm.dir, '.svl', 'build', arm.name))).toBe(false);
+    const j = await svl(['build', '--json'], { cwd: arm.dir, timeout: 60_000 });
+    expect(j.exitCode).toBe(1);
+    expect(JSON.parse(j.stdout).error.message).toMatch(/rustup target add aarch64-unknown-linux-gnu/);
+    // Asking for arm64 explicitly on the x86_64 project never falls back to x86_64 either.
+    const explicit = await svl(['build', '--arch', 'arm64'], { cwd: project.dir, timeout: 60_000 });
+    expect(explicit.exitCode).toBe(1);
+    expect(await readElfArch(path.join(project.dir, '.svl', 'build', project.name, 'bootstrap'))).toBe('x86_64');
+  });
+});
+
+describe('svl size (Rust)', () => {
+  it('is within the template budget and under 1 MB zipped', async () => {
+    const r = await svl(['size', '--json'], { cwd: project.dir });
+    expect(r.exitCode, r.all).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).toMatchObject({ language: 'rust', arch: 'x86_64', passed: true, stale: false });
+    expect(report.artifacts[1].bytes).toBeLessThanOrEqual(1_000_000);
+  });
+
+  it('--why names the crates that dominate a hello function', async () => {
+    const r = await svl(['size', '--why', '--json'], { cwd: project.dir, timeout: 14 * 60_000 });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const top = JSON.parse(r.stdout).breakdown.slice(0, 8).map((e: { name: string }) => e.name);
+    expect(top).toContain('tokio');
+    expect(top).toContain('lambda_runtime');
+    expect(top).toContain('std');
+  });
+});

@@ -1,0 +1,70 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readElfArch } from '../../src/artifacts/elf.js';
+import { formatBytes, parseSize } from '../../src/artifacts/size-units.js';
+import { squarify } from '../../src/artifacts/treemap.js';
+import { goPackageOf } from '../../src/toolchains/go.js';
+import { rustCrateOf } from '../../src/toolchains/symbol-sizes.js';
+
+// Pure helpers behind svl build/size; the end-to-end behaviour is in go.test.ts and rust.test.ts.
+describe('size budgets', () => {
+  it('reads bytes, SI and IEC units with one parser', () => {
+    expect(parseSize(1234)).toBe(1234);
+    expect(parseSize('900 kB')).toBe(900_000);
+    expect(parseSize('900 KB')).toBe(900_000);
+    expect(parseSize('1.5 MB')).toBe(1_500_000);
+    expect(parseSize('2 MiB')).toBe(2 * 1024 * 1024);
+    expect(parseSize('1 GiB')).toBe(1024 ** 3);
+    expect(parseSize('512B')).toBe(512);
+    expect(() => parseSize('3 furlongs', 'svl.json size.zip')).toThrow(/svl\.json size\.zip: cannot read '3 furlongs' as a size — use bytes or a value like "900 kB"/);
+    expect(() => parseSize(0)).toThrow(/positive whole number/);
+  });
+
+  it('prints SI sizes, and IEC limits in their own unit', () => {
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(487_334)).toBe('487.3 kB');
+    expect(formatBytes(2_666_847)).toBe('2.67 MB');
+    expect(formatBytes(50 * 1024 * 1024)).toBe('50 MiB');
+  });
+});
+
+describe('symbol owners', () => {
+  it('attributes Rust symbols to crates, std generics to the crate they are instantiated for', () => {
+    expect(rustCrateOf('tokio::runtime::park::CachedParkThread::block_on')).toBe('tokio');
+    expect(rustCrateOf('<lambda_runtime::Runtime<S> as core::fmt::Debug>::fmt')).toBe('lambda_runtime');
+    expect(rustCrateOf('core::ptr::drop_in_place<hyper::proto::h1::conn::Conn<T>>')).toBe('hyper');
+    expect(rustCrateOf('core::fmt::write')).toBe('core');
+    expect(rustCrateOf('memcpy')).toBe('[C]');
+  });
+
+  it('attributes Go symbols to import paths', () => {
+    expect(goPackageOf('github.com/aws/aws-lambda-go/lambda.(*Function).Invoke')).toBe('github.com/aws/aws-lambda-go/lambda');
+    expect(goPackageOf('runtime.mallocgc')).toBe('runtime');
+    expect(goPackageOf('type:*net/http.Request')).toBe('net/http');
+    expect(goPackageOf('slices.SortFunc[go.shape.[]net/http.x]')).toBe('slices');
+    expect(goPackageOf('go:func.*')).toBe('(go metadata)');
+  });
+});
+
+describe('treemap', () => {
+  it('tiles the whole area, each cell proportional to its weight', () => {
+    const items = [500, 250, 125, 60, 40, 25];
+    const rects = squarify(items, (n) => n, 300, 200);
+    const total = items.reduce((a, b) => a + b, 0);
+    for (const r of rects) expect(r.w * r.h).toBeCloseTo((r.item / total) * 300 * 200, 6);
+    for (const r of rects) {
+      expect(r.x + r.w).toBeLessThanOrEqual(300 + 1e-9);
+      expect(r.y + r.h).toBeLessThanOrEqual(200 + 1e-9);
+    }
+  });
+});
+
+describe('ELF arch', () => {
+  it('is null for a file that is not a 64-bit ELF', async () => {
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'svl-elf-')), 'not-elf');
+    await writeFile(file, '#!/bin/sh\necho hi\n');
+    expect(await readElfArch(file)).toBeNull();
+  });
+});
