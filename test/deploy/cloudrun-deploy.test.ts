@@ -1,10 +1,12 @@
-import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import fs from 'fs-extra';
+import Handlebars from 'handlebars';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir, svl } from '../support/cli.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 // The real installed gcloud, always with CLOUDSDK_CONFIG pointing at an empty directory: no account,
 // no project, nothing of the developer's configuration read or written. Nothing is deployed.
@@ -102,6 +104,21 @@ describe('svl deploy (Cloud Run)', () => {
     expect(used.size).toBeGreaterThan(10);
     const unknown = [...used].filter((flag) => !gcloudFlags.has(flag));
     expect(unknown, `flags gcloud ${gcloudFlags.size} documented flags do not include`).toEqual([]);
+  });
+
+  it.each(['go', 'rust'])("the cloudrun-ocr template's own svl.json (%s) gives a command gcloud accepts", async (lang) => {
+    // Rendered the way the generator does (Handlebars, strict): only svl.json is needed for the argv.
+    const dir = await scratchDir(`deploy-ocr-${lang}`);
+    const source = await readFile(path.join(REPO_ROOT, 'templates', 'cloudrun-ocr', '_lang', lang, 'svl.json.hbs'), 'utf8');
+    const vars = { name: `ocr-${lang}`, schemaUrl: 'https://unpkg.com/create-serverless-lang/schema/svl.schema.json' };
+    await writeFile(path.join(dir, 'svl.json'), Handlebars.compile(source, { noEscape: true, strict: true })(vars));
+    const r = await svl(['deploy', '--dry-run', '--json'], { cwd: dir });
+    expect(r.exitCode, r.all).toBe(0);
+    const argv: string[] = JSON.parse(r.stdout).argv;
+    expect(argv.slice(0, 5)).toEqual(['run', 'deploy', `ocr-${lang}`, '--source', '.']);
+    expect(argv[argv.indexOf('--set-secrets') + 1]).toBe('GEMINI_API_KEY=gemini-api-key:latest');
+    expect(argv.filter((a) => a.startsWith('--') && !gcloudFlags.has(a))).toEqual([]);
+    await fs.remove(dir);
   });
 
   it('the human --dry-run prints one copy-pasteable gcloud line', async () => {
