@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Invoke throughput and latency of `svl dev` for one Go hello bootstrap (test/fixtures/functions/
+// go-faults, {"mode":"version"}: returns a constant), next to aws-lambda-rie when it is installed
+// (set RIE_BIN or put aws-lambda-rie on PATH) and a bare Node HTTP server (the transport floor).
+// Usage: npm run build && node bench/emulator.mjs [requests]   — prints one comparison table.
+import { spawn, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import getPort from 'get-port';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REQUESTS = Number(process.argv[2] ?? 4000);
+const WARMUP = 300;
+const EVENT = JSON.stringify({ mode: 'version' });
+
+const children = new Set();
+process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+
+async function waitForHttp(url, child, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`${url}: the server exited (${child.exitCode})`);
+    try {
+      await fetch(url, { method: 'POST', body: EVENT, signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** `count` POSTs over keep-alive connections, `concurrency` at a time; latencies in ms. */
+async function load(url, count, concurrency) {
+  const latencies = new Float64Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = performance.now();
+      const res = await fetch(url, { method: 'POST', body: EVENT, signal: AbortSignal.timeout(10_000) });
+      const body = await res.text();
+      if (res.status !== 200 || body !== '"v1"') throw new Error(`unexpected answer ${res.status} ${body}`);
+      latencies[i] = performance.now() - t0;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { rps: count / seconds, p50: pct(50), p99: pct(99) };
+}
+
+async function measure(url, concurrency) {
+  await load(url, WARMUP, concurrency);
+  return load(url, REQUESTS, concurrency);
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+  });
+}
+
+async function svlDev(projectDir, instances, concurrency) {
+  const port = await getPort({ host: '127.0.0.1' });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/svl.js'), 'dev', '--no-watch', '--port', String(port), '--concurrency', String(instances)], {
+    cwd: projectDir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  children.add(child);
+  const url = `http://127.0.0.1:${port}/2015-03-31/functions/go-faults/invocations`;
+  try {
+    await waitForHttp(url, child);
+    return await measure(url, concurrency);
+  } finally {
+    await stop(child);
+  }
+}
+
+function findRie() {
+  if (process.env.RIE_BIN) return process.env.RIE_BIN;
+  try {
+    return execFileSync('sh', ['-c', 'command -v aws-lambda-rie'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function rie(bootstrap) {
+  const bin = findRie();
+  if (!bin) return { unavailable: 'not installed: the Go module proxy refuses aws-lambda-runtime-interface-emulator here (403); set RIE_BIN' };
+  const port = await getPort({ host: '127.0.0.1' });
+  const child = spawn(bin, ['--runtime-interface-emulator-address', `127.0.0.1:${port}`, bootstrap], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+    env: { ...process.env, AWS_LAMBDA_FUNCTION_TIMEOUT: '10' },
+  });
+  children.add(child);
+  const url = `http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`;
+  try {
+    await waitForHttp(url, child);
+    return await measure(url, 1);
+  } finally {
+    await stop(child);
+  }
+}
+
+/** A Node server answering the same bytes at once: what any HTTP hop costs on this machine. */
+async function httpFloor() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end('"v1"'));
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    return await measure(`http://127.0.0.1:${server.address().port}/`, 1);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'svl-bench-emulator-'));
+try {
+  const project = path.join(work, 'go-faults');
+  cpSync(path.join(ROOT, 'test/fixtures/functions/go-faults'), project, { recursive: true, filter: (s) => !s.includes('.svl') });
+  const bootstrap = path.join(work, 'bootstrap');
+  execFileSync('go', ['build', '-tags', 'lambda.norpc', '-o', bootstrap, '.'], { cwd: project, stdio: 'inherit' });
+
+  const rows = [];
+  rows.push(['HTTP floor (node, no function)', 1, await httpFloor()]);
+  const rieResult = await rie(bootstrap);
+  rows.push(['aws-lambda-rie', 1, rieResult]);
+  const one = await svlDev(project, 1, 1);
+  rows.push(['svl dev, 1 instance', 1, one]);
+  const four = await svlDev(project, 4, 4);
+  rows.push(['svl dev, 4 instances', 4, four]);
+
+  console.log(`\nsvl dev vs aws-lambda-rie — Go hello bootstrap, ${REQUESTS} invokes per row after ${WARMUP} warm-up, ${os.cpus().length} CPUs, Node ${process.version}\n`);
+  console.log(`${'target'.padEnd(32)} ${'conc'.padStart(4)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  for (const [name, c, r] of rows) {
+    if (r.unavailable) console.log(`${name.padEnd(32)} ${String(c).padStart(4)}  ${r.unavailable}`);
+    else console.log(`${name.padEnd(32)} ${String(c).padStart(4)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`);
+  }
+  console.log('\nGoals:');
+  if (!rieResult.unavailable) {
+    console.log(`  svl dev / RIE req/s at c=1: ${(one.rps / rieResult.rps).toFixed(2)}x (goal >= 1.5x)`);
+    console.log(`  p50 added over RIE: ${(one.p50 - rieResult.p50).toFixed(3)} ms (goal <= 0.5 ms)`);
+  } else {
+    console.log('  vs RIE: not measurable here (RIE unavailable)');
+  }
+  console.log(`  p50 added over the bare HTTP hop (emulator + function): ${(one.p50 - rows[0][2].p50).toFixed(3)} ms`);
+  console.log(`  4 instances / 1 instance req/s: ${(four.rps / one.rps).toFixed(2)}x (goal >= 1.8x; this machine has ${os.cpus().length} CPUs shared by client, emulator and functions)`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
