@@ -186,6 +186,10 @@ describe('svl size (Go)', () => {
     expect(JSON.parse(j.stdout)).toEqual({ error: { message: expect.stringMatching(/nothing built yet/), exitCode: 1 } });
     const bad = await svl(['size', '--json', '--nope'], { cwd: fresh.dir });
     expect(bad.exitCode).toBe(2);
+    // --build builds first; the http flavour is within its template budget too.
+    const built = await svl(['size', '--build', '--json'], { cwd: fresh.dir, timeout: 5 * 60_000 });
+    expect(built.exitCode, built.all).toBe(0);
+    expect(JSON.parse(built.stdout)).toMatchObject({ name: fresh.name, passed: true, stale: false });
   });
 
   it('--why attributes the bytes to Go packages, and --html draws them as a treemap (checked in Chromium)', async () => {
