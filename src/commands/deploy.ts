@@ -134,8 +134,8 @@ async function deployCloudRun(io: Io, config: SvlConfig, flags: DeployFlags): Pr
   io.stderr.write(`- deploying as ${account}: gcloud ${shellLine(argv)}\n`);
   const code = await runGcloud(argv, g, (line) => io.stderr.write(`${line}\n`));
   if (code !== 0) {
-    io.stderr.write(`svl: gcloud run deploy exited with ${code} — see its output above; nothing else was changed by svl\n`);
-    return EXIT.failure;
+    // Cloud Run only moves traffic after a revision is ready, so the previous one keeps serving.
+    throw new SvlError(`gcloud run deploy exited with ${code} — fix the error in its output above and run 'svl deploy' again (the previous revision, if any, still serves)`);
   }
   if (flags.json) io.stdout.write(`${JSON.stringify({ dryRun: false, command: 'gcloud', argv, account }, null, 2)}\n`);
   return EXIT.ok;
