@@ -1,7 +1,85 @@
-import type { Io } from '../cli/io.js';
-import { SvlError } from '../cli/errors.js';
+import { parseFlags } from '../cli/args.js';
+import { UsageError } from '../cli/errors.js';
+import { EXIT, isInteractive, type Io } from '../cli/io.js';
+import { version } from '../cli/svl.js';
+import type { BaseContext } from '../scaffold/context.js';
+import { clackPrompter, noPrompter } from '../scaffold/prompter.js';
+import { scaffold } from '../scaffold/scaffold.js';
+import { templatesRoot } from '../scaffold/templates.js';
 
-// Placeholder until the 'new' capability lands; replaced by its own issue's work.
-export async function run(_io: Io): Promise<number> {
-  throw new SvlError("'svl new' is not implemented yet");
+const HELP = `Usage: svl new [dir] [options]   (same as: npm create serverless-lang@latest -- [dir] [options])
+
+Generates a Rust or Go function for AWS Lambda or Google Cloud Run.
+Asks for anything not given when run in a terminal; otherwise uses the defaults.
+
+Options:
+  --template <id>     rust-lambda | go-lambda | cloudrun-ocr       (required without a terminal)
+  --flavor <f>        Lambda: http (function URL, default) | event
+  --lang <l>          cloudrun-ocr: go (default) | rust
+  --name <name>       function/service name (default: from the directory)
+  --arch <a>          Lambda: arm64 (default, cheaper per GB-second) | x86_64
+  --memory <MB>       Lambda: 128 (default) to 10240
+  --yes, -y           accept the default of every question
+  --overwrite         replace the contents of a non-empty directory (keeps .git)
+  --no-git            skip git init and the first commit
+  --dry-run           say what would be done, write nothing
+  --help, -h          this help
+  --version, -v       print the version
+`;
+
+export async function run(io: Io): Promise<number> {
+  const { values, positionals } = parseFlags(
+    io.argv,
+    {
+      template: { type: 'string', short: 't' },
+      flavor: { type: 'string' },
+      lang: { type: 'string' },
+      name: { type: 'string' },
+      arch: { type: 'string' },
+      memory: { type: 'string' },
+      yes: { type: 'boolean', short: 'y', default: false },
+      overwrite: { type: 'boolean', default: false },
+      git: { type: 'boolean', default: true },
+      'dry-run': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
+    },
+    'new',
+  );
+  if (values.help) {
+    io.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')} — quote a path that has spaces`);
+  }
+  const interactive = isInteractive(io);
+  const base: BaseContext = {
+    cwd: io.cwd,
+    env: io.env,
+    interactive,
+    yes: values.yes,
+    dryRun: values['dry-run'],
+    git: values.git,
+    overwrite: values.overwrite,
+    flags: {
+      dir: positionals[0],
+      template: values.template,
+      flavor: values.flavor,
+      lang: values.lang,
+      name: values.name,
+      arch: values.arch,
+      memory: values.memory,
+    },
+    prompt: interactive ? await clackPrompter() : noPrompter,
+    say: (line) => io.stdout.write(`${line}\n`),
+    templatesRoot: templatesRoot(io.env),
+    svlVersion: version(),
+  };
+  await scaffold(base);
+  return EXIT.ok;
 }

@@ -1,0 +1,39 @@
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../../cli/errors.js';
+import { ask } from '../ask.js';
+import type { Context } from '../context.js';
+import { CancelledError } from '../prompter.js';
+
+/** Where the project goes. A non-empty directory needs --overwrite (or a yes at the prompt). */
+export async function projectDirectory(
+  ctx: Pick<Context, 'cwd' | 'flags' | 'interactive' | 'yes' | 'prompt' | 'overwrite'>,
+): Promise<{ projectDir: string; overwrite: boolean }> {
+  const projectDir = await ask(ctx, {
+    subject: 'the project directory',
+    flag: 'the directory as the first argument (svl new <dir>)',
+    message: 'Where should the project be created?',
+    value: ctx.flags.dir,
+    parse: (answer) => {
+      if (!answer.trim()) throw new UsageError('the project directory cannot be empty — pass the directory as the first argument');
+      return path.resolve(ctx.cwd, answer);
+    },
+  });
+  const existing = statSync(projectDir, { throwIfNoEntry: false });
+  if (!existing) return { projectDir, overwrite: ctx.overwrite };
+  if (!existing.isDirectory()) {
+    throw new UsageError(`${projectDir} exists and is not a directory — choose another directory`);
+  }
+  // A directory holding only .git counts as empty: the repository is kept either way.
+  const content = readdirSync(projectDir).filter((e) => e !== '.git');
+  if (content.length === 0 || ctx.overwrite) return { projectDir, overwrite: ctx.overwrite };
+  if (ctx.interactive && !ctx.yes) {
+    const replace = await ctx.prompt.confirm({
+      message: `${projectDir} is not empty (${content.length} entries). Replace its contents? (.git is kept)`,
+      initial: false,
+    });
+    if (!replace) throw new CancelledError();
+    return { projectDir, overwrite: true };
+  }
+  throw new UsageError(`${projectDir} is not empty — pass --overwrite to replace its contents (.git is kept), or choose another directory`);
+}
