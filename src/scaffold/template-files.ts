@@ -80,6 +80,6 @@ export function renderText(text: string, vars: Record<string, unknown>, source: 
   try {
     return Handlebars.compile(text, { noEscape: true, strict: true })(vars);
   } catch (err) {
-    throw new SvlError(`template file ${source} does not render: ${(err as Error).message.split('\n')[0]} — fix the template`);
+    throw new SvlError(`template file ${source} does not render: ${(err as Error).message.split('\n')[0]?.replace(' in [object Object]', '')} — fix the template`);
   }
 }
