@@ -5,6 +5,8 @@
 # the in-process throughput of the handler path (decode event → handler → encode response).
 #   bench/rust-opt-level.sh [runs=15] [iterations=200000]
 # ARCH=arm64 needs the aarch64 Rust target; the default is the host's (x86_64 here).
+# Cold start medians include process spawn and a Python Runtime API, so compare them across rows,
+# not with Lambda's Init Duration. GEN=<command> overrides the generator (default: built svl new).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${1:-15}"
@@ -107,9 +109,10 @@ for flavor in http event; do
   dir="$WORK/$flavor"
   event="$dir/events/$([ "$flavor" = http ] && echo get.json || echo greet.json)"
   for opt in 3 s z; do
-    ( cd "$dir" && CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" cargo lambda build --release "$arch_flag" --quiet >/dev/null 2>&1 )
     out="$WORK/$flavor-$opt"; mkdir -p "$out"
-    cp "$CARGO_TARGET_DIR/lambda/bootstrap/bootstrap" "$out/bootstrap"
+    # Own --lambda-dir: the shared target dir's lambda/ folder may be written by other builds.
+    ( cd "$dir" && CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" cargo lambda build --release "$arch_flag" \
+        --lambda-dir "$out" --flatten bootstrap --quiet >/dev/null 2>&1 )
     ( cd "$out" && rm -f bootstrap.zip && zip -q -9 -X bootstrap.zip bootstrap )
     bin_b=$(stat -c %s "$out/bootstrap"); zip_b=$(stat -c %s "$out/bootstrap.zip")
     read -r init first < <(python3 "$WORK/cold_start.py" "$out/bootstrap" "$event" "$RUNS")

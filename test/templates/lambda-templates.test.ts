@@ -7,7 +7,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/svl-config.js';
-import { create, scratchDir, testEnv } from '../support/cli.js';
+import { testEnv } from '../support/cli.js';
+import { generateProject } from '../support/projects.js';
 
 const TOOL_TIMEOUT = 10 * 60_000;
 // actionlint is installed with `go install` (see .ci/run), so it lives in GOPATH/bin.
@@ -26,14 +27,6 @@ async function run(cwd: string, file: string, args: string[]) {
     throw new Error(`${file} ${args.join(' ')} failed in ${cwd} (exit ${result.exitCode}):\n${result.all}`);
   }
   return result.all ?? '';
-}
-
-async function generate(template: string, flavor: string, name: string, extra: string[] = []): Promise<string> {
-  const parent = await scratchDir(`tpl-${name}`);
-  const dir = path.join(parent, name);
-  const result = await create([dir, '--template', template, '--flavor', flavor, '--name', name, '--yes', '--no-git', ...extra], { cwd: parent });
-  if (result.exitCode !== 0) throw new Error(`generating ${template}/${flavor} failed (exit ${result.exitCode}):\n${result.all}`);
-  return dir;
 }
 
 async function listFiles(dir: string, prefix = ''): Promise<string[]> {
@@ -59,7 +52,7 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
   let dir: string;
 
   beforeAll(async () => {
-    dir = await generate(template, flavor, name);
+    dir = await generateProject(template, { flavor, name });
   });
 
   it('has the project files, dot-names restored and nothing left unrendered', async () => {
@@ -114,7 +107,7 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
 });
 
 it('writes the arch it is given (x86_64) into svl.json', async () => {
-  const dir = await generate('go-lambda', 'event', 'go-x86-fn', ['--arch', 'x86_64']);
+  const dir = await generateProject('go-lambda', { flavor: 'event', name: 'go-x86-fn', arch: 'x86_64' });
   const config = await parseConfig(await readFile(path.join(dir, 'svl.json'), 'utf8'));
   expect(config.arch).toBe('x86_64');
 });
