@@ -206,6 +206,13 @@ describe('svl deploy (Lambda) error paths', () => {
     expect(r.stderr).toMatch(/no AWS credentials found — run 'aws configure'/);
   });
 
+  it('--endpoint-url alone points svl at the API (no AWS_ENDPOINT_URL)', async () => {
+    const r = await deploy(['--dry-run', '--json', '--endpoint-url', moto.endpoint], { AWS_ENDPOINT_URL: undefined });
+    expect(r.exitCode, r.all).toBe(0);
+    // The function exists only in this moto server, so an update plan proves where svl looked.
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'update', dryRun: true, functionName: fx.name });
+  });
+
   it('an unknown --profile names the profile and how to create it', async () => {
     const home = fx.dir;
     const r = await deploy(['--profile', 'nosuch'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none`, AWS_SHARED_CREDENTIALS_FILE: `${home}/none` });

@@ -4,16 +4,16 @@ import path from 'node:path';
 import { GetFunctionCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateLambdaProject, type GeneratedProject } from '../build/generate.js';
 import { svl } from '../support/cli.js';
 import { MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
+import { generateProject } from '../support/projects.js';
 
 // From a freshly generated go-lambda project to a function with a public URL in one `svl deploy`:
 // the CLI builds the template's real code (aws-lambda-go) and deploys it to moto. moto stores the
 // function but does not run it; the emulator tests run the same binaries.
 let moto: MotoServer;
 let lambda: LambdaClient;
-let project: GeneratedProject;
+let project: { dir: string; name: string };
 
 function zipEntries(zip: Buffer): Promise<Array<{ name: string; mode: number }>> {
   return new Promise((resolve, reject) => {
@@ -33,7 +33,9 @@ function zipEntries(zip: Buffer): Promise<Array<{ name: string; mode: number }>>
 beforeAll(async () => {
   moto = await startMoto();
   lambda = new LambdaClient({ region: MOTO_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  project = await generateLambdaProject('go-lambda', 'http', 'arm64');
+  // The real generator (built create-serverless-lang bin), as a user would start.
+  const name = 'svl-deploy-go-http';
+  project = { name, dir: await generateProject('go-lambda', { flavor: 'http', arch: 'arm64', name }) };
 });
 
 afterAll(async () => {

@@ -21,7 +21,7 @@ import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
 import { createRole, executionRoleName, findRole } from './execution-role.js';
 import { codeSha256, configChanges, tagChanges, type DesiredFunction } from './function-config.js';
 import { applyFunctionUrl, plannedUrlChanges, readUrlState, URL_PERMISSIONS, type UrlState } from './function-url.js';
-import { conflictRetry, rolePropagationRetry, withRetry } from './retry.js';
+import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
 
 /** Lambda's limit for a zip uploaded in the request itself (larger ones must go through S3). */
 export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
@@ -126,7 +126,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     if (req.dryRun) return planRest(req, report, undefined);
     progress.step(`creating function ${desired.name} (${(zip.length / 1024).toFixed(0)} KiB)`);
     config = await awsCall('lambda:CreateFunction', () =>
-      withRetry(
+      retryCreate(
         () =>
           lambda.send(
             new CreateFunctionCommand({
@@ -144,6 +144,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
             }),
           ),
         { ...rolePropagationRetry, onRetry: () => progress.step('waiting for the new IAM role to propagate') },
+        desired.name,
       ),
     );
     ledger.set('function', `function ${desired.name} created`);
@@ -207,6 +208,18 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   }
   progress.done(`deployed ${desired.name}`);
   return report;
+}
+
+/** CreateFunction, waiting out role propagation; a 409 means another deploy created it meanwhile. */
+async function retryCreate<T>(fn: () => Promise<T>, policy: RetryPolicy, name: string): Promise<T> {
+  try {
+    return await withRetry(fn, policy);
+  } catch (err) {
+    if (errorName(err) === 'ResourceConflictException') {
+      throw new SvlError(`function ${name} was created by another deploy while this one ran — run 'svl deploy' again to update it`);
+    }
+    throw err;
+  }
 }
 
 async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger): Promise<string> {
