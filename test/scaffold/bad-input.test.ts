@@ -1,0 +1,98 @@
+// Every bad input: the exit code, a one-line message naming the fix, and the target left absent
+// (or, when it existed, untouched). Runs the BUILT CLI without a terminal (CI=true).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir, svl } from '../support/cli.js';
+import { FIXTURE_TEMPLATES, listTree } from './tree.js';
+
+const fixtures = { SVL_TEMPLATES_DIR: FIXTURE_TEMPLATES };
+
+interface Case {
+  title: string;
+  args: (dir: string) => string[];
+  code: number;
+  message: RegExp;
+  env?: Record<string, string>;
+}
+
+const cases: Case[] = [
+  { title: 'no directory', args: () => ['--template', 'rust-lambda'], code: 2, message: /the project directory is required .* — pass the directory as the first argument/ },
+  { title: 'no template', args: (d) => [d], code: 2, message: /the template is required .* — pass --template \(cloudrun-ocr, go-lambda, rust-lambda\)/ },
+  { title: 'unknown template', args: (d) => [d, '--template', 'python-lambda'], code: 2, message: /unknown template 'python-lambda' — valid: cloudrun-ocr, go-lambda, rust-lambda$/ },
+  { title: 'unknown flavour', args: (d) => [d, '--template', 'rust-lambda', '--flavor', 'grpc'], code: 2, message: /unknown --flavor 'grpc' for template rust-lambda — valid: http, event$/ },
+  { title: 'flavour on a template without one', args: (d) => [d, '--template', 'cloudrun-ocr', '--flavor', 'http'], code: 2, message: /template cloudrun-ocr has no --flavor option — its options: --lang go\|rust$/ },
+  { title: 'unknown lang', args: (d) => [d, '--template', 'cloudrun-ocr', '--lang', 'zig'], code: 2, message: /unknown --lang 'zig' for template cloudrun-ocr — valid: go, rust$/ },
+  { title: 'unknown arch', args: (d) => [d, '--template', 'go-lambda', '--arch', 'arm'], code: 2, message: /unknown --arch 'arm' — valid: arm64, x86_64$/ },
+  { title: 'arch on Cloud Run', args: (d) => [d, '--template', 'cloudrun-ocr', '--arch', 'arm64'], code: 2, message: /--arch applies to Lambda templates only/ },
+  { title: 'memory too small', args: (d) => [d, '--template', 'go-lambda', '--memory', '64'], code: 2, message: /--memory must be a whole number of MB from 128 to 10240/ },
+  { title: 'memory not a number', args: (d) => [d, '--template', 'go-lambda', '--memory', '1GB'], code: 2, message: /--memory must be a whole number of MB/ },
+  { title: 'Lambda name with a dot', args: (d) => [d, '--template', 'go-lambda', '--name', 'my.fn'], code: 2, message: /'my\.fn' is not a valid Lambda function name: use 1-64 of A-Z a-z 0-9 - _ — choose another --name$/ },
+  { title: 'Lambda name too long', args: (d) => [d, '--template', 'go-lambda', '--name', 'a'.repeat(65)], code: 2, message: /not a valid Lambda function name: use 1-64/ },
+  { title: 'crate name starting with a digit', args: (d) => [d, '--template', 'rust-lambda', '--name', '1fn'], code: 2, message: /'1fn' is not a valid Rust crate name: it must start with a letter/ },
+  { title: 'crate name that is a keyword', args: (d) => [d, '--template', 'rust-lambda', '--name', 'self'], code: 2, message: /'self' is a Rust keyword and cannot be a crate name/ },
+  { title: 'crate name reserved by cargo', args: (d) => [d, '--template', 'rust-lambda', '--name', 'test'], code: 2, message: /'test' is reserved by cargo/ },
+  { title: 'crate name std', args: (d) => [d, '--template', 'rust-lambda', '--name', 'std'], code: 2, message: /'std' is reserved by cargo/ },
+  { title: 'Go module path with a leading dash', args: (d) => [d, '--template', 'go-lambda', '--name=-fn'], code: 2, message: /'-fn' is not a valid Go module path: it cannot start with -/ },
+  { title: 'Go module path the go command reserves', args: (d) => [d, '--template', 'go-lambda', '--name', 'std'], code: 2, message: /'std' is reserved by the go command/ },
+  { title: 'Cloud Run service name in capitals', args: (d) => [d, '--template', 'cloudrun-ocr', '--name', 'OCR'], code: 2, message: /'OCR' is not a valid Cloud Run service name/ },
+  { title: 'unknown flag', args: (d) => [d, '--template', 'go-lambda', '--colour'], code: 2, message: /Unknown option '--colour'.* — see 'svl new --help'/ },
+  { title: 'two directories', args: (d) => [d, 'other', '--template', 'go-lambda'], code: 2, message: /expected one directory, got 2/ },
+  { title: 'a template that does not render', args: (d) => [d, '--template', 'broken'], code: 1, env: fixtures, message: /template file .*z\.txt\.hbs does not render: "notAVariable" not defined .* — fix the template$/ },
+];
+
+describe('bad input', () => {
+  it.each(cases)('$title → exit $code, one line, nothing written', async ({ args, code, message, env }) => {
+    const parent = await scratchDir('bad');
+    // A nested target: no parent directory may be created either.
+    const dir = path.join(parent, 'nested', 'proj');
+    const result = await svl(['new', ...args(dir), '--yes'], { cwd: parent, env });
+    expect(result.exitCode, result.all).toBe(code);
+    expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(await listTree(parent)).toEqual([]);
+    expect(existsSync(path.join(parent, 'nested'))).toBe(false);
+  });
+
+  it('a name from a directory that makes a bad crate name says to pass --name', async () => {
+    const parent = await scratchDir('bad-dirname');
+    const result = await svl(['new', 'self', '--template', 'rust-lambda', '--yes'], { cwd: parent });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/'self' is a Rust keyword .* — choose another --name/);
+    expect(existsSync(path.join(parent, 'self'))).toBe(false);
+  });
+
+  it('a non-empty target is refused and left untouched', async () => {
+    const parent = await scratchDir('bad-nonempty');
+    const dir = path.join(parent, 'proj');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'keep.txt'), 'mine\n');
+    const result = await svl(['new', dir, '--template', 'go-lambda', '--yes'], { cwd: parent });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(`svl: ${dir} is not empty — pass --overwrite to replace its contents (.git is kept), or choose another directory`);
+    expect(await listTree(parent)).toEqual(['proj/keep.txt']);
+    expect(await readFile(path.join(dir, 'keep.txt'), 'utf8')).toBe('mine\n');
+  });
+
+  it('a target that is a file is refused', async () => {
+    const parent = await scratchDir('bad-file');
+    await writeFile(path.join(parent, 'proj'), 'a file\n');
+    const result = await svl(['new', 'proj', '--template', 'go-lambda', '--overwrite'], { cwd: parent });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/proj exists and is not a directory — choose another directory/);
+    expect(await readFile(path.join(parent, 'proj'), 'utf8')).toBe('a file\n');
+  });
+
+  it('a template that fails to render under --overwrite leaves the old contents in place', async () => {
+    const parent = await scratchDir('bad-overwrite');
+    const dir = path.join(parent, 'proj');
+    await mkdir(path.join(dir, '.git'), { recursive: true });
+    await writeFile(path.join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    await writeFile(path.join(dir, 'keep.txt'), 'mine\n');
+    const result = await svl(['new', dir, '--template', 'broken', '--overwrite'], { cwd: parent, env: fixtures });
+    expect(result.exitCode).toBe(1);
+    expect(await listTree(parent)).toEqual(['proj/keep.txt']);
+    expect(existsSync(path.join(dir, '.git', 'HEAD'))).toBe(true);
+  });
+});
