@@ -4,7 +4,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import fs from 'fs-extra';
-import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient, UpdateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
@@ -141,6 +141,18 @@ describe('svl deploy (Lambda, against moto)', () => {
     const alias2 = await lambda.send(new GetAliasCommand({ FunctionName: fx.name, Name: 'live' }));
     expect(Number(alias2.FunctionVersion)).toBeGreaterThan(Number(r1.version));
     expect(second.stdout).toMatch(new RegExp(`version\\s+${alias2.FunctionVersion} \\(alias live\\)`));
+  });
+});
+
+describe('svl deploy (Lambda) repairs a function URL changed by hand', () => {
+  it('switches an AWS_IAM URL back to NONE and keeps one statement of each kind', async () => {
+    await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: fx.name, AuthType: 'AWS_IAM' }));
+    const r = await deploy(['--function-url', '--json']);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout).functionUrl).toEqual({ action: 'update', permissionsAdded: [] });
+    expect(await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fx.name }))).toMatchObject({ AuthType: 'NONE' });
+    const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: fx.name }))).Policy!);
+    expect(policy.Statement.map((st: { Action: string }) => st.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
   });
 });
 
