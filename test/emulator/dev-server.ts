@@ -6,11 +6,12 @@ import { REPO_ROOT, SVL_BIN } from '../support/paths.js';
 import { scratchDir, testEnv } from '../support/cli.js';
 
 export const GO_FAULTS = path.join(REPO_ROOT, 'test', 'fixtures', 'functions', 'go-faults');
+export const RUST_FAULTS = path.join(REPO_ROOT, 'test', 'fixtures', 'functions', 'rust-faults');
 
 /** A copy of a fixture in scratch space, with svl.json fields replaced by `patch`. */
 export async function fixtureCopy(fixture: string, patch: Record<string, unknown> = {}): Promise<string> {
   const dir = await scratchDir(`emulator-${path.basename(fixture)}`);
-  await cp(fixture, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}.svl`) });
+  await cp(fixture, dir, { recursive: true, filter: (src) => !/[\\/](\.svl|target)([\\/]|$)/.test(src) });
   const configPath = path.join(dir, 'svl.json');
   const config = JSON.parse(await readFile(configPath, 'utf8'));
   await writeFile(configPath, JSON.stringify({ ...config, ...patch }, null, 2));
