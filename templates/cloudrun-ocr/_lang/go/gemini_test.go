@@ -130,6 +130,9 @@ func TestGeminiRequestShapeAndCannedAnswer(t *testing.T) {
 	if _, ok := got["durationMs"].(float64); !ok {
 		t.Fatalf("durationMs missing: %v", got)
 	}
+	if lines, _ := got["lines"].([]any); len(lines) != 2 {
+		t.Fatalf("lines missing: %v", got)
+	}
 	if fake.paths[0] != "/v1beta/models/gemini-2.5-flash-lite:generateContent" || fake.keys[0] != "test-key-not-secret" {
 		t.Fatalf("wrong endpoint or key: %s %q", fake.paths[0], fake.keys[0])
 	}
@@ -160,6 +163,17 @@ func TestGeminiRequestShapeAndCannedAnswer(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "test-key-not-secret") {
 		t.Fatal("the API key leaked into the logs")
+	}
+}
+
+func TestOptionalFieldsAreOmitted(t *testing.T) {
+	fake := newFakeGemini(t, func(w http.ResponseWriter, _ int) { candidates(w, `{"text":""}`) })
+	h, _ := newTestServer(t, testConfig(fake.URL))
+	got := decode(t, post(h, testPNG, "image/png"))
+	_, hasLanguage := got["language"]
+	_, hasLines := got["lines"]
+	if text, ok := got["text"]; !ok || text != "" || hasLanguage || hasLines {
+		t.Fatalf("want text \"\" and no empty lines/language: %v", got)
 	}
 }
 

@@ -13,6 +13,13 @@ import (
 	"time"
 )
 
+// ocrResponse is the 200 body: { text, lines?, language?, model, engine, durationMs }.
+type ocrResponse struct {
+	Result
+	Engine     string `json:"engine"`
+	DurationMs int64  `json:"durationMs"`
+}
+
 type server struct {
 	cfg       Config
 	engine    Engine
@@ -64,10 +71,7 @@ func (s *server) ocr(w http.ResponseWriter, r *http.Request) {
 	ms := time.Since(start).Milliseconds()
 	s.log.Info("ocr done", append(traceAttr(r, s.cfg.Project),
 		"engine", s.engine.Name(), "mime", mimeType, "bytes", len(image), "durationMs", ms)...)
-	writeJSON(w, http.StatusOK, map[string]any{
-		"text": res.Text, "lines": res.Lines, "language": res.Language,
-		"model": res.Model, "engine": s.engine.Name(), "durationMs": ms,
-	})
+	writeJSON(w, http.StatusOK, ocrResponse{Result: res, Engine: s.engine.Name(), DurationMs: ms})
 }
 
 // readImage takes the raw body, or the multipart field "file", bounded by the upload limit.
