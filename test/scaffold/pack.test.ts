@@ -1,0 +1,55 @@
+// The package as npm publishes it: `npm pack`, then run the tarball the way `npm create` does
+// (`npm exec --package <tarball> -- create-serverless-lang …`). Catches a `files` list that
+// misses dist/templates/schema and dotfiles npm would drop.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir, testEnv } from '../support/cli.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { listTree } from './tree.js';
+
+describe('npm pack → npm exec create-serverless-lang', () => {
+  let tarball: string;
+  let packed: string[];
+
+  beforeAll(async () => {
+    const out = await scratchDir('pack');
+    const pack = await execa('npm', ['pack', '--json', '--pack-destination', out], { cwd: REPO_ROOT, timeout: 120_000 });
+    const [info] = JSON.parse(pack.stdout) as { filename: string; files: { path: string; mode: number }[] }[];
+    tarball = path.join(out, info!.filename);
+    packed = info!.files.map((f) => f.path);
+  });
+
+  it('ships dist, templates (dotfiles stored as _names) and the schema, and no sources or tests', () => {
+    expect(packed).toContain('dist/cli/svl.js');
+    expect(packed).toContain('dist/commands/new.js');
+    expect(packed).toContain('bin/create-serverless-lang.js');
+    expect(packed).toContain('schema/svl.schema.json');
+    for (const template of ['rust-lambda', 'go-lambda', 'cloudrun-ocr']) {
+      expect(packed).toContain(`templates/${template}/template.json`);
+      expect(packed).toContain(`templates/${template}/_gitignore`);
+    }
+    expect(packed).toContain('templates/rust-lambda/_github/workflows/ci.yml');
+    expect(packed.filter((f) => /^(src|test)\//.test(f))).toEqual([]);
+  });
+
+  it.each(['rust-lambda', 'go-lambda'])('generates %s from the tarball with its dotfiles', async (template) => {
+    const cwd = await scratchDir(`pack-${template}`);
+    const result = await execa(
+      'npm',
+      ['exec', '--yes', '--prefer-offline', '--package', tarball, '--', 'create-serverless-lang', 'proj', '--template', template, '--no-git'],
+      { cwd, reject: false, all: true, timeout: 300_000, env: testEnv({ npm_config_update_notifier: 'false' }) },
+    );
+    expect(result.exitCode, result.all).toBe(0);
+    const files = await listTree(path.join(cwd, 'proj'));
+    expect(files).toContain('.gitignore');
+    expect(files).toContain('.github/workflows/ci.yml');
+    expect(files).toContain('svl.json');
+    expect(files.filter((f) => f.endsWith('.hbs') || f.split('/').some((s) => s.startsWith('_')))).toEqual([]);
+    const config = JSON.parse(await readFile(path.join(cwd, 'proj', 'svl.json'), 'utf8'));
+    expect(config.name).toBe('proj');
+    // The workflow is copied, not rendered: GitHub's own ${{ }} expressions survive.
+    expect(await readFile(path.join(cwd, 'proj', '.github/workflows/ci.yml'), 'utf8')).toContain('${{');
+  });
+});
