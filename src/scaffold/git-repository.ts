@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 
 export type GitResult = 'committed' | 'git-missing';
 
@@ -7,6 +6,8 @@ const FALLBACK_IDENTITY = ['-c', 'user.name=create-serverless-lang', '-c', 'user
 
 /** `git init` and a first commit of everything in `dir`. */
 export async function initRepository(dir: string, version: string): Promise<GitResult> {
+  // execa is imported here, not at the top: it is a large module graph and --no-git runs never need it.
+  const { execa } = await import('execa');
   const probe = await execa('git', ['--version'], { reject: false });
   if (probe.failed) return 'git-missing';
   const git = (args: string[]) => execa('git', args, { cwd: dir, stdin: 'ignore' });

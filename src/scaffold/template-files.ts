@@ -1,6 +1,5 @@
 import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import Handlebars from 'handlebars';
 import { SvlError } from '../cli/errors.js';
 import type { Template } from './templates.js';
 
@@ -63,12 +62,15 @@ async function isDirectory(p: string): Promise<boolean> {
  * with the source's mode so executable scripts stay executable.
  */
 export async function writeFiles(files: PlannedFile[], vars: Record<string, unknown>, destDir: string): Promise<void> {
+  // Loaded on first use: it is the largest import of a scaffold run.
+  const { default: Handlebars } = await import('handlebars');
+  const render = (text: string, source: string) => renderText(Handlebars, text, vars, source);
   for (const file of files) {
     const dest = path.join(destDir, ...file.target.split('/'));
     await mkdir(path.dirname(dest), { recursive: true });
     const { mode } = await stat(file.source);
     if (file.render) {
-      await writeFile(dest, renderText(await readFile(file.source, 'utf8'), vars, file.source));
+      await writeFile(dest, render(await readFile(file.source, 'utf8'), file.source));
     } else {
       await copyFile(file.source, dest);
     }
@@ -76,9 +78,9 @@ export async function writeFiles(files: PlannedFile[], vars: Record<string, unkn
   }
 }
 
-export function renderText(text: string, vars: Record<string, unknown>, source: string): string {
+function renderText(handlebars: typeof import('handlebars'), text: string, vars: Record<string, unknown>, source: string): string {
   try {
-    return Handlebars.compile(text, { noEscape: true, strict: true })(vars);
+    return handlebars.compile(text, { noEscape: true, strict: true })(vars);
   } catch (err) {
     throw new SvlError(`template file ${source} does not render: ${(err as Error).message.split('\n')[0]?.replace(' in [object Object]', '')} — fix the template`);
   }
