@@ -108,8 +108,8 @@ async function invokeLocal(io: Io, config: SvlConfig, payload: Buffer): Promise<
     maxInstances: 1,
     hostEnv: io.env,
     // The function's own output goes to stderr, so stdout stays the result alone.
-    onLog: (line) => {
-      if (!/^(START|END|REPORT) RequestId:/.test(line)) io.stderr.write(`${line}\n`);
+    onLog: (text) => {
+      for (const line of text.split('\n')) if (!/^(START|END|REPORT) RequestId:/.test(line)) io.stderr.write(`${line}\n`);
     },
   });
   try {

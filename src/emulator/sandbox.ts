@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { readBody } from './http-body.js';
 import { errorOutcome, type Invocation, type InvocationResult, type Outcome } from './invocation.js';
 import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from './limits.js';
-import { currentRssBytes, peakRssBytes } from './proc-memory.js';
+import { ProcessTreeMemory } from './proc-memory.js';
 import { endLine, reportLine, startLine } from './report.js';
 import { functionArn, lambdaEnvironment, type FunctionSettings } from './function-settings.js';
 
@@ -32,6 +32,7 @@ interface Running {
   timer?: NodeJS.Timeout;
   memoryTimer?: NodeJS.Timeout;
   settled: boolean;
+  startPrinted: boolean;
 }
 
 /**
@@ -42,6 +43,7 @@ interface Running {
 export class Sandbox {
   private server!: Server;
   private child?: ChildProcess;
+  private memory?: ProcessTreeMemory;
   private spawnedAt = 0;
   private initDurationMs?: number;
   private coldReported = false;
@@ -85,6 +87,7 @@ export class Sandbox {
     // Its own process group, so a kill takes the whole tree the function may have started.
     const child = spawn(this.opts.binary, [], { cwd: this.opts.fn.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    if (child.pid) this.memory = new ProcessTreeMemory(child.pid);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.functionOutput(line));
     }
@@ -99,10 +102,10 @@ export class Sandbox {
   run(inv: Invocation): Promise<InvocationResult> {
     return new Promise((resolve) => {
       const log = [startLine(inv.requestId)];
-      this.opts.onLog(log[0]!);
       // Init output belongs in the first invocation's log tail, before START as in CloudWatch.
       if (this.pendingLog.length > 0) log.unshift(...this.pendingLog.splice(0));
-      this.running = { inv, resolve, log, settled: false };
+      // START is printed with the first output line or with END/REPORT: one write per quiet invocation.
+      this.running = { inv, resolve, log, settled: false, startPrinted: false };
       this.lastRequestId = inv.requestId;
       if (this.dead) return this.settle(this.initError ?? this.exitOutcome());
       if (this.initError) return this.settle(this.initError);
@@ -134,7 +137,7 @@ export class Sandbox {
   private functionOutput(line: string): void {
     const id = this.running?.inv.requestId ?? this.lastRequestId;
     const text = id ? `${id}\t${line}` : line;
-    this.opts.onLog(text);
+    this.print(text);
     if (this.running) this.running.log.push(text);
     else if (!this.coldReported) this.pendingLog.push(text);
   }
@@ -142,8 +145,18 @@ export class Sandbox {
   /** A line Lambda itself writes to the function's log (timeouts, exits), as CloudWatch shows it. */
   private platformLog(message: string): void {
     const line = `${new Date().toISOString()} ${message.replace(/^RequestId: \S+ Error: /, `${this.running?.inv.requestId} `)}`;
-    this.opts.onLog(line);
+    this.print(line);
     this.running?.log.push(line);
+  }
+
+  /** Prints a log line, preceded by the running invocation's START if that is still pending. */
+  private print(text: string): void {
+    const running = this.running;
+    if (running && !running.startPrinted) {
+      running.startPrinted = true;
+      text = `${startLine(running.inv.requestId)}\n${text}`;
+    }
+    this.opts.onLog(text);
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -193,7 +206,7 @@ export class Sandbox {
     if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
     if (inv.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = inv.cognitoIdentity;
     // The first event's peak includes init; later ones start from the last REPORT's peak.
-    if (!this.coldReported && this.child?.pid) this.sampledPeak = peakRssBytes(this.child.pid);
+    if (!this.coldReported && this.memory) this.sampledPeak = this.memory.peakBytes();
     res.writeHead(200, headers).end(inv.payload);
     running.deliveredAt = performance.now();
     running.timer = setTimeout(
@@ -202,7 +215,7 @@ export class Sandbox {
     );
     const limit = fn.memoryMb * 1024 * 1024;
     running.memoryTimer = setInterval(() => {
-      const rss = this.child?.pid ? currentRssBytes(this.child.pid) : 0;
+      const rss = this.memory?.currentBytes() ?? 0;
       this.sampledPeak = Math.max(this.sampledPeak, rss);
       if (rss > limit) {
         this.fail('Runtime.OutOfMemory', `RequestId: ${inv.requestId} Error: Runtime exited with error: signal: killed`);
@@ -246,6 +259,7 @@ export class Sandbox {
       this.settle(this.initError ?? this.exitOutcome());
     }
     this.closeServer();
+    this.memory?.close();
     this.markExited();
   }
 
@@ -257,7 +271,7 @@ export class Sandbox {
     clearInterval(running.memoryTimer);
     const now = performance.now();
     const durationMs = running.deliveredAt === undefined ? 0 : now - running.deliveredAt;
-    const peak = Math.max(this.sampledPeak, this.child?.pid ? peakRssBytes(this.child.pid) : 0);
+    const peak = Math.max(this.sampledPeak, this.memory?.peakBytes() ?? 0);
     this.sampledPeak = peak;
     const { fn } = this.opts;
     if (outcome.ok && peak > fn.memoryMb * MB) {
@@ -279,8 +293,7 @@ export class Sandbox {
     // Output written just before the response may still be in the pipe: let it land in this log.
     setImmediate(() => {
       running.log.push(endLine(id), report);
-      this.opts.onLog(endLine(id));
-      this.opts.onLog(report);
+      this.print(`${endLine(id)}\n${report}`);
       if (this.running === running) this.running = undefined;
       running.resolve({ requestId: id, outcome, log: running.log, report });
     });
