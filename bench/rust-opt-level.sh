@@ -111,8 +111,14 @@ for flavor in http event; do
   for opt in 3 s z; do
     out="$WORK/$flavor-$opt"; mkdir -p "$out"
     # Own --lambda-dir: the shared target dir's lambda/ folder may be written by other builds.
+    # Every project's binary is target/<triple>/release/bootstrap: hold svl's target-dir lock
+    # (src/toolchains/target-dir-lock.ts) so a concurrent `svl build` cannot swap it mid-copy.
+    lock="$CARGO_TARGET_DIR/.svl-build.lock"
+    until mkdir "$lock" 2>/dev/null; do sleep 0.25; done
+    echo $$ > "$lock/pid"
     ( cd "$dir" && CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" cargo lambda build --release "$arch_flag" \
-        --lambda-dir "$out" --flatten bootstrap --quiet >/dev/null 2>&1 )
+        --lambda-dir "$out" --flatten bootstrap --quiet >/dev/null 2>&1 ) || { rm -rf "$lock"; exit 1; }
+    rm -rf "$lock"
     ( cd "$out" && rm -f bootstrap.zip && zip -q -9 -X bootstrap.zip bootstrap )
     bin_b=$(stat -c %s "$out/bootstrap"); zip_b=$(stat -c %s "$out/bootstrap.zip")
     read -r init first < <(python3 "$WORK/cold_start.py" "$out/bootstrap" "$event" "$RUNS")
