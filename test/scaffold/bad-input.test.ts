@@ -38,6 +38,7 @@ const cases: Case[] = [
   { title: 'Go module path the go command reserves', args: (d) => [d, '--template', 'go-lambda', '--name', 'std'], code: 2, message: /'std' is reserved by the go command/ },
   { title: 'Cloud Run service name in capitals', args: (d) => [d, '--template', 'cloudrun-ocr', '--name', 'OCR'], code: 2, message: /'OCR' is not a valid Cloud Run service name/ },
   { title: 'unknown flag', args: (d) => [d, '--template', 'go-lambda', '--colour'], code: 2, message: /Unknown option '--colour'.* — see 'svl new --help'/ },
+  { title: 'a flag value that looks like a flag', args: (d) => [d, '--template', 'go-lambda', '--name', '-fn'], code: 2, message: /Option '--name' argument is ambiguous\. .*'--name=-XYZ'.* — see 'svl new --help'$/ },
   { title: 'two directories', args: (d) => [d, 'other', '--template', 'go-lambda'], code: 2, message: /expected one directory, got 2/ },
   { title: 'a template that does not render', args: (d) => [d, '--template', 'broken'], code: 1, env: fixtures, message: /template file .*z\.txt\.hbs does not render: "notAVariable" not defined .* — fix the template$/ },
 ];
