@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { Io } from '../cli/io.js';
 import { EXIT } from '../cli/io.js';
 import { SvlError } from '../cli/errors.js';
@@ -156,8 +157,31 @@ async function startCloudRun(
     environment.OCR_ENGINE = 'tesseract';
     say('GEMINI_API_KEY is not set: OCR_ENGINE=tesseract (local tesseract instead of Gemini)');
   }
-  const service = new CloudRunService({ cwd: io.cwd, port: port || 8080, environment, hostEnv: io.env, onLog: log });
+  const servicePort = port || 8080;
+  if (await portAcceptsConnections(servicePort)) throw new SvlError(`port ${servicePort} is in use — pass --port <free port>`);
+  const service = new CloudRunService({ cwd: io.cwd, port: servicePort, environment, hostEnv: io.env, onLog: log });
   service.start(binary);
-  say(`${config.name} (Cloud Run service) on http://127.0.0.1:${port || 8080}/`);
-  return { swap: (next) => service.restart(next), close: () => service.stop() };
+  if (!(await service.waitUntilListening())) {
+    await service.stop();
+    throw new SvlError(`the service did not listen on PORT=${servicePort} — check its output above (is the port free? pass --port <free port>)`);
+  }
+  say(`${config.name} (Cloud Run service) listening on http://127.0.0.1:${servicePort}/`);
+  return {
+    swap: async (next) => {
+      if (await service.restart(next)) say(`restarted on http://127.0.0.1:${servicePort}/`);
+      else say('the new build did not start listening — fix it and save again');
+    },
+    close: () => service.stop(),
+  };
+}
+
+function portAcceptsConnections(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

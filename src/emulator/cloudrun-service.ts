@@ -1,5 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** How long a started service may take to accept connections (Cloud Run's default startup probe: 240 s). */
+const STARTUP_TIMEOUT_MS = 60_000;
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 export interface ServiceOptions {
   cwd: string;
@@ -30,6 +46,17 @@ export class CloudRunService {
     });
   }
 
+  /** Resolves once the service accepts connections on PORT; false if it exited or timed out. */
+  async waitUntilListening(): Promise<boolean> {
+    const child = this.child;
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    while (child && child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
+      if (await accepts(this.opts.port)) return true;
+      await sleep(50);
+    }
+    return false;
+  }
+
   async stop(graceMs = 5_000): Promise<void> {
     const child = this.child;
     this.child = undefined;
@@ -40,8 +67,9 @@ export class CloudRunService {
     clearTimeout(timer);
   }
 
-  async restart(binary: string): Promise<void> {
+  async restart(binary: string): Promise<boolean> {
     await this.stop();
     this.start(binary);
+    return this.waitUntilListening();
   }
 }

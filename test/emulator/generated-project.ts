@@ -33,24 +33,30 @@ async function copyTree(from: string, to: string, vars: Record<string, unknown>,
   }
 }
 
-/** A Lambda project from templates/<language>-lambda with the given flavor, in scratch space. */
-export async function generateLambdaProject(language: 'go' | 'rust', flavor: 'http' | 'event', name: string): Promise<string> {
-  const templateDir = path.join(REPO_ROOT, 'templates', `${language}-lambda`);
+/** A project from templates/<id> with one option (`flavor` or `lang`) set, in scratch space. */
+export async function generateProject(templateId: string, option: { flavor: string } | { lang: string }, name: string): Promise<string> {
+  const templateDir = path.join(REPO_ROOT, 'templates', templateId);
+  const [optionName, value] = Object.entries(option)[0]!;
+  const language = 'lang' in option ? option.lang : templateId.split('-')[0]!;
   const dir = await scratchDir(`emulator-${name}`);
   const vars = {
     name,
-    platform: 'lambda',
+    platform: templateId.startsWith('cloudrun') ? 'cloudrun' : 'lambda',
     language,
-    flavor,
+    flavor: 'flavor' in option ? option.flavor : '',
     lang: language,
     arch: 'x86_64',
     memory: 128,
     timeout: 10,
     schemaUrl: '../schema/svl.schema.json',
     svlVersion: '0.1.0',
-    __options: { flavor },
+    __options: { [optionName]: value },
   };
   await copyTree(templateDir, dir, vars, true);
-  await copyTree(path.join(templateDir, '_flavor', flavor), dir, vars, false);
+  await copyTree(path.join(templateDir, `_${optionName}`, value), dir, vars, false);
   return dir;
 }
+
+/** A Lambda project from templates/<language>-lambda with the given flavor. */
+export const generateLambdaProject = (language: 'go' | 'rust', flavor: 'http' | 'event', name: string) =>
+  generateProject(`${language}-lambda`, { flavor }, name);
