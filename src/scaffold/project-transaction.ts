@@ -1,21 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
  * Builds the project in a temporary sibling of the target and moves it into place at the end, so
- * a failure or a kill leaves either the finished project or nothing (the target as it was).
- * The sibling is on the same filesystem, so the final move is a rename.
+ * a failure or a kill leaves either the finished project or the target as it was. The sibling is
+ * on the same filesystem, so every move is a rename.
  */
 export class ProjectTransaction {
   readonly stagingDir: string;
+  /** Where --overwrite sets the target's old contents aside until the new project is in. */
   private readonly asideDir: string;
   /** The first parent directory this run created (removed again on rollback). */
   private createdParent: string | undefined;
+  private setAside: string[] = [];
+  private movedIn: string[] = [];
   private done = false;
-  private setAside = false;
-  private gitFrom: string | undefined;
 
   constructor(readonly targetDir: string) {
     const base = path.basename(targetDir);
@@ -30,33 +31,39 @@ export class ProjectTransaction {
   }
 
   /**
-   * Moves the staged project into place. An existing target (allowed by --overwrite) keeps its
-   * `.git`; the rest of it is set aside and removed only once the new project is in place.
+   * Moves the staged project into place. A new target is one rename. An existing directory is
+   * kept (it may be the user's shell's cwd: `svl new .`) and its contents are swapped instead:
+   * the old entries but `.git` are set aside, the new ones moved in, then the old ones removed.
    */
   async commit(): Promise<void> {
-    const entries = existsSync(this.targetDir) ? await readdir(this.targetDir) : [];
-    let current = this.targetDir;
-    if (entries.some((e) => e !== '.git')) {
-      await rename(this.targetDir, this.asideDir);
-      this.setAside = true;
-      current = this.asideDir;
+    if (!existsSync(this.targetDir)) {
+      await rename(this.stagingDir, this.targetDir);
+      this.done = true;
+      return;
     }
-    if (entries.includes('.git')) {
-      await rename(path.join(current, '.git'), path.join(this.stagingDir, '.git'));
-      this.gitFrom = path.join(current, '.git');
+    const old = (await readdir(this.targetDir)).filter((e) => e !== '.git');
+    if (old.length > 0) await mkdir(this.asideDir);
+    for (const entry of old) {
+      await rename(path.join(this.targetDir, entry), path.join(this.asideDir, entry));
+      this.setAside.push(entry);
     }
-    // rename() replaces an empty directory (the target, if it held only .git).
-    await rename(this.stagingDir, this.targetDir);
+    for (const entry of await readdir(this.stagingDir)) {
+      await rename(path.join(this.stagingDir, entry), path.join(this.targetDir, entry));
+      this.movedIn.push(entry);
+    }
     this.done = true;
-    if (this.setAside) await rm(this.asideDir, { recursive: true, force: true });
+    await rm(this.stagingDir, { recursive: true, force: true });
+    await rm(this.asideDir, { recursive: true, force: true });
   }
 
-  /** Puts back what commit() moved and removes what this run created; synchronous so a signal handler can run it. */
+  /** Undoes commit()'s moves and removes what this run created; synchronous so a signal handler can run it. */
   rollback(): void {
     if (this.done) return;
-    if (this.gitFrom) renameSync(path.join(this.stagingDir, '.git'), this.gitFrom);
-    if (this.setAside) renameSync(this.asideDir, this.targetDir);
+    if (this.movedIn.length > 0) mkdirSync(this.stagingDir, { recursive: true });
+    for (const entry of this.movedIn) renameSync(path.join(this.targetDir, entry), path.join(this.stagingDir, entry));
+    for (const entry of this.setAside) renameSync(path.join(this.asideDir, entry), path.join(this.targetDir, entry));
     rmSync(this.stagingDir, { recursive: true, force: true });
+    if (existsSync(this.asideDir) && readdirSync(this.asideDir).length === 0) rmSync(this.asideDir, { recursive: true });
     if (this.createdParent) rmSync(this.createdParent, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 // The template file rules of docs/ARCHITECTURE.md, on a fixture template of our own, through the
 // BUILT CLI: overlays, .hbs-only rendering, dotfile names, byte-for-byte copies, modes, git, dry run.
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -131,6 +131,21 @@ describe('defaults and flags', () => {
     expect(await readFile(path.join(dir, 'src/handler.txt'), 'utf8')).toBe('flavour a handler\n');
     expect(await readFile(path.join(dir, '.git', 'HEAD'), 'utf8')).toBe(head);
     expect((await listTree(parent)).filter((f) => f.includes('.svl-new-'))).toEqual([]);
+  });
+
+  it("'.' keeps the directory itself (a shell sitting in it stays in the project)", async () => {
+    const parent = await scratchDir('rules-dot');
+    const dir = path.join(parent, 'here-fn');
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'old.txt'), 'old\n');
+    const inode = (await stat(dir)).ino;
+    const result = await svl(['new', '.', '--template', 'fixture', '--overwrite', '--no-git'], { cwd: dir, env });
+    expect(result.exitCode, result.all).toBe(0);
+    expect((await stat(dir)).ino).toBe(inode);
+    expect(await readFile(path.join(dir, 'README.md'), 'utf8')).toContain('# here-fn\n');
+    expect(existsSync(path.join(dir, 'old.txt'))).toBe(false);
+    expect(result.stdout).not.toContain('cd ');
+    expect(await readdir(parent)).toEqual(['here-fn']);
   });
 
   it('a directory holding only .git counts as empty', async () => {
