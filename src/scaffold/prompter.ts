@@ -12,6 +12,9 @@ export interface Prompter {
   select(q: { message: string; choices: Choice[]; initial?: string }): Promise<string>;
   text(q: { message: string; initial?: string; validate: (value: string) => string | undefined }): Promise<string>;
   confirm(q: { message: string; initial: boolean }): Promise<boolean>;
+  /** Frames the session in a terminal; no-ops elsewhere. */
+  intro(title: string): void;
+  outro(message: string): void;
 }
 
 export class CancelledError extends SvlError {
@@ -26,6 +29,8 @@ export const noPrompter: Prompter = {
   select: () => Promise.reject(new Error('no terminal to prompt on')),
   text: () => Promise.reject(new Error('no terminal to prompt on')),
   confirm: () => Promise.reject(new Error('no terminal to prompt on')),
+  intro: () => undefined,
+  outro: () => undefined,
 };
 
 /** @clack/prompts, imported only when a prompt is shown (it is not needed on the non-interactive path). */
@@ -53,5 +58,7 @@ export async function clackPrompter(): Promise<Prompter> {
     async confirm(q) {
       return answer(await clack.confirm({ message: q.message, initialValue: q.initial }));
     },
+    intro: (title) => clack.intro(title),
+    outro: (message) => clack.outro(message),
   };
 }

@@ -15,6 +15,7 @@ import { writeProject } from './steps/write-project.js';
  * in one transaction, then the next steps. Nothing touches the disk before every answer is in.
  */
 export async function scaffold(base: BaseContext): Promise<Context> {
+  base.prompt.intro(`create-serverless-lang ${base.svlVersion}`);
   const { projectDir, overwrite } = await projectDirectory(base);
   const template = await chooseTemplate(base);
   const { options, language } = await templateOptions({ ...base, template });
@@ -26,6 +27,7 @@ export async function scaffold(base: BaseContext): Promise<Context> {
   await writeProject(ctx);
   firstCommit(ctx);
   if (!ctx.dryRun) await runTasks(ctx, transaction);
+  base.prompt.outro(ctx.dryRun ? 'Dry run done' : `Created ${ctx.name}`);
   nextSteps(ctx);
   return ctx;
 }

@@ -3,7 +3,7 @@ import { planFiles, writeFiles } from '../template-files.js';
 
 /** Queues writing the template's files into the staging directory; on --dry-run lists them instead. */
 export async function writeProject(
-  ctx: Pick<Context, 'template' | 'options' | 'language' | 'name' | 'arch' | 'memory' | 'svlVersion' | 'projectDir' | 'stagingDir' | 'dryRun' | 'say' | 'tasks'>,
+  ctx: Pick<Context, 'template' | 'options' | 'language' | 'name' | 'arch' | 'memory' | 'svlVersion' | 'projectDir' | 'stagingDir' | 'dryRun' | 'overwrite' | 'say' | 'tasks'>,
 ): Promise<void> {
   const files = await planFiles(ctx.template, ctx.options);
   const vars = {
@@ -21,6 +21,7 @@ export async function writeProject(
   const chosen = Object.entries(ctx.options).map(([o, v]) => `${o} ${v}`).join(', ');
   const what = `${ctx.template.id}${chosen ? ` (${chosen})` : ''}`;
   if (ctx.dryRun) {
+    if (ctx.overwrite) ctx.say(`Would replace the contents of ${ctx.projectDir} (keeping .git)`);
     ctx.say(`Would create ${ctx.projectDir} from ${what}, name ${ctx.name}:`);
     for (const f of files) ctx.say(`  would write ${f.target}${f.render ? '  (rendered)' : ''}`);
     return;
