@@ -92,12 +92,14 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
     expect(((await res.json()) as { text: string }).text).toContain('SVL');
   });
 
-  it('answers 413 over the upload limit, 415 for random bytes, 400 for an empty body', async () => {
+  it('answers 413 over the upload limit, 415 for random bytes and for HEIC offline, 400 for an empty body', async () => {
     const oversize = Buffer.concat([png, Buffer.alloc(UPLOAD_LIMIT)]);
     const cases = [
       [oversize, 413, 'too_large'],
       [Buffer.concat([Buffer.from([0]), randomBytes(4095)]), 415, 'not_an_image'], // 0x00 first: no PNG/JPEG/WebP/PDF magic
       [new Uint8Array(), 400, 'empty_body'],
+      // HEIC is sniffed as an image, but only Gemini reads it.
+      [Buffer.concat([Buffer.from('\0\0\0\x18ftypheic', 'latin1'), Buffer.alloc(64)]), 415, 'unsupported_by_engine'],
     ] as const;
     for (const [upload, status, code] of cases) {
       const res = await postImage(service.url, upload);
