@@ -60,7 +60,10 @@ function rustAnchor(dir) {
   run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', lambdaDir, '--flatten', 'bootstrap'], dir);
   const binary = statSync(path.join(lambdaDir, 'bootstrap')).size;
   run('cargo', ['lambda', 'build', '--release', '--x86-64', '--output-format', 'zip', '--lambda-dir', path.join(dir, 'anchor-zip'), '--flatten', 'bootstrap'], dir);
-  const zip = statSync(path.join(dir, 'anchor-zip', 'bootstrap.zip')).size;
+  // cargo lambda names the zip after the binary or the flattened dir, depending on version.
+  const zipFile = readdirSync(path.join(dir, 'anchor-zip'), { recursive: true }).find((f) => String(f).endsWith('.zip'));
+  if (!zipFile) throw new Error(`cargo lambda wrote no zip under ${path.join(dir, 'anchor-zip')}`);
+  const zip = statSync(path.join(dir, 'anchor-zip', String(zipFile))).size;
   return { binary, zip };
 }
 
@@ -84,6 +87,7 @@ try {
     const a = ours(dir);
     const b = lang === 'rust' ? rustAnchor(dir) : goAnchor(dir);
     rows.push({ template, flavor, lang, a, b });
+    process.stderr.write(`  ours ${JSON.stringify(a)} anchor ${JSON.stringify(b)}\n`);
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

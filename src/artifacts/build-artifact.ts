@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { SvlError } from '../cli/errors.js';
 import type { Arch, Language, SvlConfig } from '../config/svl-config.js';
@@ -62,7 +63,7 @@ export async function buildArtifact(opts: BuildArtifactOptions): Promise<BuiltAr
       throw new SvlError(`the build produced a ${built ?? 'non-ELF'} binary, not ${arch} — check the toolchain's target settings (.cargo/config.toml, GOARCH)`);
     }
     const final = artifactPaths(projectDir, config.name);
-    const zipPath = `${staging}/bootstrap.zip`;
+    const zipPath = path.join(staging, 'bootstrap.zip');
     const zip = await zipBootstrap(binaryPath, zipPath);
     const binaryBytes = (await stat(binaryPath)).size;
     const manifest: BuildManifest = {
@@ -75,7 +76,7 @@ export async function buildArtifact(opts: BuildArtifactOptions): Promise<BuiltAr
       sourcesHash,
       builtAt: new Date().toISOString(),
     };
-    await writeFile(`${staging}/build.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(path.join(staging, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await rm(buildDir(projectDir, config.name), { recursive: true, force: true });
     await rename(staging, buildDir(projectDir, config.name));
     return { bootstrap: final.bootstrap, zip: final.zip, arch, binaryBytes, zipBytes: zip.bytes, zipSha256: zip.sha256 };
