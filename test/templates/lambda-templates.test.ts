@@ -7,7 +7,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/svl-config.js';
-import { testEnv } from '../support/cli.js';
+import { svl, testEnv } from '../support/cli.js';
 import { generateProject } from '../support/projects.js';
 
 const TOOL_TIMEOUT = 10 * 60_000;
@@ -40,14 +40,25 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
   return out.sort();
 }
 
+/** What each sample event must produce under `svl invoke`: the function URL response body, or the event result. */
+const HTTP_ANSWERS = (language: string) => ({
+  'events/get.json': { exitCode: 0, statusCode: 200, body: { message: 'Hello, Ada!' } },
+  'events/post.json': { exitCode: 0, statusCode: 200, body: { echo: { name: 'Ada', language } } },
+});
+const EVENT_ANSWERS = (errorType: string) => ({
+  'events/empty-name.json': { exitCode: 1, result: { errorType, errorMessage: "'name' must not be empty" } },
+  'events/greet.json': { exitCode: 0, result: { message: 'Hello, Ada!' } },
+});
+
 const cases = [
-  { template: 'rust-lambda', language: 'rust', flavor: 'http', events: ['events/get.json', 'events/post.json'] },
-  { template: 'rust-lambda', language: 'rust', flavor: 'event', events: ['events/empty-name.json', 'events/greet.json'] },
-  { template: 'go-lambda', language: 'go', flavor: 'http', events: ['events/get.json', 'events/post.json'] },
-  { template: 'go-lambda', language: 'go', flavor: 'event', events: ['events/empty-name.json', 'events/greet.json'] },
+  { template: 'rust-lambda', language: 'rust', flavor: 'http', answers: HTTP_ANSWERS('rust') },
+  { template: 'rust-lambda', language: 'rust', flavor: 'event', answers: EVENT_ANSWERS('EmptyName') },
+  { template: 'go-lambda', language: 'go', flavor: 'http', answers: HTTP_ANSWERS('go') },
+  { template: 'go-lambda', language: 'go', flavor: 'event', answers: EVENT_ANSWERS('InvalidNameError') },
 ] as const;
 
-describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor, events }) => {
+describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor, answers }) => {
+  const events = Object.keys(answers).sort();
   const name = `${language}-${flavor}-fn`;
   let dir: string;
 
@@ -104,6 +115,22 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
       expect(output).not.toMatch(/^--- FAIL/m);
     });
   }
+
+  // Runs after the toolchain checks (tests in a file run in order), so a Rust dev build reuses
+  // the dependencies `cargo test` compiled.
+  it('answers its sample events under svl invoke (the local Lambda emulator)', async () => {
+    for (const [event, want] of Object.entries(answers)) {
+      const result = await svl(['invoke', '--event', event], { cwd: dir, timeout: TOOL_TIMEOUT });
+      expect(result.exitCode, `${event}:\n${result.all}`).toBe(want.exitCode);
+      const printed = JSON.parse(String(result.stdout).split('\n')[0] ?? '') as Record<string, unknown>;
+      if ('result' in want) {
+        expect(printed).toEqual(want.result);
+      } else {
+        expect(printed).toMatchObject({ statusCode: want.statusCode, headers: { 'content-type': 'application/json' } });
+        expect(JSON.parse(String(printed.body))).toEqual(want.body);
+      }
+    }
+  });
 });
 
 it('writes the arch it is given (x86_64) into svl.json', async () => {
