@@ -16,4 +16,6 @@ export function nextSteps(ctx: Pick<Context, 'cwd' | 'projectDir' | 'template' |
   ].filter((l): l is string => l !== undefined);
   ctx.say(ctx.dryRun ? '\nDry run: nothing was written. Next steps would be:' : '\nNext steps:');
   for (const line of lines) ctx.say(`  ${line}`);
+  // `npm create` runs the generator without installing svl anywhere on PATH.
+  ctx.say('\nsvl comes with the create-serverless-lang package: npm install -g create-serverless-lang');
 }
