@@ -6,14 +6,14 @@
 // Ours: `svl build --arch x86_64` (x86_64 only: this machine has no Rust arm64 std).
 // Usage: npm run build && node bench/size.mjs    (CARGO_TARGET_DIR defaults to .cache/cargo-target)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SVL = path.join(ROOT, 'bin', 'svl.js');
+const CREATE = path.join(ROOT, 'bin', 'create-serverless-lang.js');
 const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? path.join(ROOT, '.cache', 'cargo-target'), CI: 'true' };
 const CASES = [
   ['rust-lambda', 'event'],
@@ -23,26 +23,9 @@ const CASES = [
 ];
 const GOALS = { rust: 0.6, go: 0.55 };
 
-/** Renders templates/<id> + its flavour overlay per docs/ARCHITECTURE.md (the generator's contract). */
+/** Generates the project with the built create-serverless-lang, as a user would. */
 function render(template, flavor, out) {
-  const root = path.join(ROOT, 'templates', template);
-  const name = path.basename(out);
-  const vars = { name, platform: 'lambda', language: template.split('-')[0], flavor, lang: '', arch: 'x86_64', memory: 128, timeout: 10, schemaUrl: '', svlVersion: '0.1.0' };
-  const copy = (src, dst, top) => {
-    for (const e of readdirSync(src, { withFileTypes: true })) {
-      if (top && (e.name === 'template.json' || e.name === '_flavor')) continue;
-      const from = path.join(src, e.name);
-      let to = path.join(dst, e.name.startsWith('_') ? `.${e.name.slice(1)}` : e.name);
-      if (e.isDirectory()) { copy(from, to, false); continue; }
-      mkdirSync(dst, { recursive: true });
-      if (to.endsWith('.hbs')) {
-        to = to.slice(0, -4);
-        writeFileSync(to, Handlebars.compile(readFileSync(from, 'utf8'), { noEscape: true, strict: true })(vars));
-      } else copyFileSync(from, to);
-    }
-  };
-  copy(root, out, true);
-  copy(path.join(root, '_flavor', flavor), out, false);
+  execFileSync('node', [CREATE, out, '--template', template, '--name', path.basename(out), '--flavor', flavor, '--arch', 'x86_64', '--yes', '--no-git'], { env, stdio: 'ignore' });
 }
 
 const run = (cmd, args, cwd, extra = {}) => execFileSync(cmd, args, { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }).toString();

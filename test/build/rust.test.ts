@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readElfArch } from '../../src/artifacts/elf.js';
 import { svl } from '../support/cli.js';
@@ -46,6 +47,16 @@ describe('svl build (Rust)', () => {
     const explicit = await svl(['build', '--arch', 'arm64'], { cwd: project.dir, timeout: 60_000 });
     expect(explicit.exitCode).toBe(1);
     expect(await readElfArch(path.join(project.dir, '.svl', 'build', project.name, 'bootstrap'))).toBe('x86_64');
+  });
+});
+
+describe('svl build (Rust) with a missing tool', () => {
+  it('names cargo-lambda and how to install it, in one line, exit 1', async () => {
+    const { stdout: cargo } = await execa('which', ['cargo']);
+    // node and cargo on PATH, but not the Python scripts dir that holds cargo-lambda.
+    const r = await svl(['build'], { cwd: project.dir, env: { PATH: [path.dirname(process.execPath), path.dirname(cargo), '/usr/bin', '/bin'].join(':') }, timeout: 60_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe("svl: cargo-lambda not found — install it with 'pip install cargo-lambda' (it brings zig)");
   });
 });
 
