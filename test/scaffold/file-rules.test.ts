@@ -109,7 +109,7 @@ describe('defaults and flags', () => {
     const dir = path.join(parent, 'nested', 'dry');
     const result = await svl(['new', dir, '--template', 'fixture', '--dry-run'], { cwd: parent, env });
     expect(result.exitCode, result.all).toBe(0);
-    expect(result.stdout).toContain(`Would create ${dir} from fixture (flavor a), name dry:`);
+    expect(result.stdout).toContain(`Would create ${dir} from fixture (flavor a), name dry, arch arm64, memory 128 MB:`);
     expect(result.stdout).toContain('would write .github/workflows/ci.yml');
     expect(result.stdout).toContain('would write README.md  (rendered)');
     expect(result.stdout).toContain('Would run git init');

@@ -22,7 +22,8 @@ export async function writeProject(
   const what = `${ctx.template.id}${chosen ? ` (${chosen})` : ''}`;
   if (ctx.dryRun) {
     if (ctx.overwrite) ctx.say(`Would replace the contents of ${ctx.projectDir} (keeping .git)`);
-    ctx.say(`Would create ${ctx.projectDir} from ${what}, name ${ctx.name}:`);
+    const runtime = ctx.template.platform === 'lambda' ? `, arch ${ctx.arch}, memory ${ctx.memory} MB` : '';
+    ctx.say(`Would create ${ctx.projectDir} from ${what}, name ${ctx.name}${runtime}:`);
     for (const f of files) ctx.say(`  would write ${f.target}${f.render ? '  (rendered)' : ''}`);
     return;
   }
