@@ -43,6 +43,15 @@ describe('in a terminal', () => {
     expect(config).toMatchObject({ name: 'proj', flavor: 'http', arch: 'arm64', memory: 128 });
   });
 
+  it('CI set: no prompts even on a terminal, so a missing template is a usage error', async () => {
+    const parent = await scratchDir('tty-ci');
+    const term = new Terminal(['proj'], parent, { CI: 'true' });
+    const result = await term.process;
+    expect(result.exitCode, term.screen).toBe(2);
+    expect(term.screen).toContain('the template is required when there is no terminal to ask on — pass --template');
+    expect(await listTree(parent)).toEqual([]);
+  });
+
   it('Ctrl-C at a prompt: exit 130, nothing on disk', async () => {
     const parent = await scratchDir('tty-cancel');
     const term = new Terminal(['proj'], parent);
