@@ -26,7 +26,7 @@ export async function ask<T>(ctx: Pick<Context, 'interactive' | 'yes' | 'prompt'
   if (q.value !== undefined) return q.parse(q.value);
   if (q.default !== undefined && (ctx.yes || !ctx.interactive)) return q.parse(q.default);
   if (!ctx.interactive) {
-    throw new UsageError(`${q.subject} is required when there is no terminal to ask on — pass ${q.flag}`);
+    throw new UsageError(`${q.subject} is required when prompts are off (no terminal, or CI set) — pass ${q.flag}`);
   }
   const answer = q.choices
     ? await ctx.prompt.select({ message: q.message, choices: q.choices, initial: q.default })

@@ -48,7 +48,7 @@ describe('in a terminal', () => {
     const term = new Terminal(['proj'], parent, { CI: 'true' });
     const result = await term.process;
     expect(result.exitCode, term.screen).toBe(2);
-    expect(term.screen).toContain('the template is required when there is no terminal to ask on — pass --template');
+    expect(term.screen).toContain('the template is required when prompts are off (no terminal, or CI set) — pass --template');
     expect(await listTree(parent)).toEqual([]);
   });
 

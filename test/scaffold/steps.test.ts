@@ -68,7 +68,7 @@ describe('ask: flag → default → prompt', () => {
     const { prompt } = scripted();
     await expect(ask({ interactive: false, yes: true, prompt }, question(undefined))).rejects.toMatchObject({
       exitCode: 2,
-      message: 'the thing is required when there is no terminal to ask on — pass --thing',
+      message: 'the thing is required when prompts are off (no terminal, or CI set) — pass --thing',
     });
   });
 });
