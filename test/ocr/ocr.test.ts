@@ -13,7 +13,7 @@ import { loadConfig } from '../../src/config/svl-config.js';
 // @ts-expect-error plain ESM shared with bench/ocr.mjs
 import { startFakeGemini } from './fake-gemini.mjs';
 // @ts-expect-error plain ESM shared with bench/ocr.mjs
-import { buildService, startService } from './service.mjs';
+import { buildService, startService, withTargetDirLock } from './service.mjs';
 
 type Service = { url: string; child: ReturnType<typeof execa>; logs: () => string };
 type FakeGemini = { url: string; requests: () => number; received: Promise<void>; close: () => Promise<void> };
@@ -68,11 +68,16 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
       lang === 'go'
         ? [run('gofmt', ['-l', '.']), run('go', ['vet', './...'])]
         : [run('cargo', ['fmt', '--check']), run('cargo', ['clippy', '--quiet', '--all-targets', '--', '-D', 'warnings'])];
+    // (clippy only checks: it writes no binary into the shared target dir.)
     for (const step of await Promise.all(steps)) {
       expect(step.exitCode, step.all).toBe(0);
       if (step.command.startsWith('gofmt')) expect(step.stdout, 'gofmt -l lists unformatted files').toBe('');
     }
-    const tests = lang === 'go' ? await run('go', ['test', '-count=1', './...']) : await run('cargo', ['test', '--quiet']);
+    // cargo test rewrites the shared target dir's `bootstrap`: hold svl's lock like every svl build.
+    const tests =
+      lang === 'go'
+        ? await run('go', ['test', '-count=1', './...'])
+        : await withTargetDirLock(CARGO_TARGET_DIR, () => run('cargo', ['test', '--quiet']));
     expect(tests.exitCode, tests.all).toBe(0);
   });
 

@@ -2,10 +2,15 @@
 // shared by test/ocr and bench/ocr.mjs.
 import { execa } from 'execa';
 import getPort from 'get-port';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
+// svl's own lock on the shared target dir (built into dist/): every Rust project's binary there is
+// `bootstrap`, so another project's build must not replace ours between build and copy.
+import { withTargetDirLock } from '../../dist/toolchains/target-dir-lock.js';
 
 /**
- * Builds the service binary; returns its path. Rust uses the shared CARGO_TARGET_DIR.
+ * Builds the service binary into the project dir; returns its path. Rust uses the shared
+ * CARGO_TARGET_DIR and copies the binary out while holding svl's target-dir lock.
  * @param {string} dir generated project
  * @param {'go' | 'rust'} lang
  * @param {{ release?: boolean, cargoTargetDir: string }} options
@@ -19,12 +24,18 @@ export async function buildService(dir, lang, { release = false, cargoTargetDir 
     });
     return out;
   }
-  await execa('cargo', ['build', '--quiet', ...(release ? ['--release'] : []), '--bin', 'bootstrap'], {
-    cwd: dir,
-    env: { CARGO_TARGET_DIR: cargoTargetDir },
+  const out = path.join(dir, 'bootstrap');
+  await withTargetDirLock(cargoTargetDir, async () => {
+    await execa('cargo', ['build', '--quiet', ...(release ? ['--release'] : []), '--bin', 'bootstrap'], {
+      cwd: dir,
+      env: { CARGO_TARGET_DIR: cargoTargetDir },
+    });
+    await copyFile(path.join(cargoTargetDir, release ? 'release' : 'debug', 'bootstrap'), out);
   });
-  return path.join(cargoTargetDir, release ? 'release' : 'debug', 'bootstrap');
+  return out;
 }
+
+export { withTargetDirLock };
 
 /**
  * Starts the binary on a free loopback port and waits for GET /health.
