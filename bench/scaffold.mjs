@@ -17,30 +17,35 @@ const createVite = path.join(root, 'node_modules', 'create-vite', 'index.js');
 const templates = readdirSync(path.join(root, 'templates')).sort();
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 
-/** Median wall time (ms) of `node <args>`, each run in a fresh empty directory. */
-function median(label, argsFor) {
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'svl-bench-'));
-    const started = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, argsFor(cwd), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    rmSync(cwd, { recursive: true, force: true });
-    if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}): ${result.stderr}`);
-    times.push(ms);
-  }
-  times.sort((a, b) => a - b);
-  return { label, ms: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+/** Wall time (ms) of one `node <args>` run in a fresh empty directory. */
+function timeOnce(label, args) {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'svl-bench-'));
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args(cwd), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  rmSync(cwd, { recursive: true, force: true });
+  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}): ${result.stderr}`);
+  return ms;
 }
 
-const rows = [
-  median('node -e 0 (Node start floor)', () => ['-e', '0']),
-  median('svl --help', () => [svl, '--help']),
-  median('svl new --help', () => [svl, 'new', '--help']),
-  ...templates.map((t) => median(`create-serverless-lang --template ${t} --no-git`, () => [create, 'proj', '--template', t, '--no-git'])),
-  median('create-serverless-lang --template rust-lambda (with git init + commit)', () => [create, 'proj', '--template', 'rust-lambda']),
-  median('create-vite --template vanilla', () => [createVite, 'proj', '--template', 'vanilla', '--no-immediate']),
+const commands = [
+  ['node -e 0 (Node start floor)', () => ['-e', '0']],
+  ['svl --help', () => [svl, '--help']],
+  ['svl new --help', () => [svl, 'new', '--help']],
+  ...templates.map((t) => [`create-serverless-lang --template ${t} --no-git`, () => [create, 'proj', '--template', t, '--no-git']]),
+  ['create-serverless-lang --template rust-lambda (with git init + commit)', () => [create, 'proj', '--template', 'rust-lambda']],
+  ['create-vite --template vanilla', () => [createVite, 'proj', '--template', 'vanilla', '--no-immediate']],
 ];
+
+// Round-robin: every round runs each command once, so a busy machine slows them all alike.
+const samples = commands.map(() => []);
+for (let round = 0; round < runs; round++) {
+  commands.forEach(([label, args], i) => samples[i].push(timeOnce(label, args)));
+}
+const rows = commands.map(([label], i) => {
+  const times = samples[i].sort((a, b) => a - b);
+  return { label, ms: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
+});
 const vite = rows[rows.length - 1].ms;
 
 const width = Math.max(...rows.map((r) => r.label.length));
