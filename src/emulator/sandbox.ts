@@ -270,7 +270,9 @@ export class Sandbox {
     clearTimeout(running.timer);
     clearInterval(running.memoryTimer);
     const now = performance.now();
-    const durationMs = running.deliveredAt === undefined ? 0 : now - running.deliveredAt;
+    let durationMs = running.deliveredAt === undefined ? 0 : now - running.deliveredAt;
+    // Timers may fire a fraction of a millisecond early; Lambda reports a timeout as the full timeout.
+    if (!outcome.ok && outcome.errorType === 'Sandbox.Timedout') durationMs = Math.max(durationMs, this.opts.fn.timeoutSec * 1000);
     const peak = Math.max(this.sampledPeak, this.memory?.peakBytes() ?? 0);
     this.sampledPeak = peak;
     const { fn } = this.opts;

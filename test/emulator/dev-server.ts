@@ -26,6 +26,8 @@ export interface DevServer {
   stderr(): string;
   /** Resolves when stderr contains `text` (after `from` characters), rejects after `timeoutMs`. */
   waitForStderr(text: string | RegExp, timeoutMs?: number, from?: number): Promise<void>;
+  /** Resolves when stdout contains `text`; svl dev's output reaches the test asynchronously. */
+  waitForStdout(text: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<{ exitCode?: number }>;
 }
 
@@ -69,6 +71,11 @@ export async function startDev(cwd: string, args: string[] = [], env: Record<str
     stdout: () => out,
     stderr: () => err,
     waitForStderr,
+    async waitForStdout(text, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!out.includes(text) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (!out.includes(text)) throw new Error(`svl dev did not print ${text} within ${timeoutMs} ms`);
+    },
     async stop() {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -33,6 +33,22 @@ describe('svl invoke (one-shot)', () => {
     expect(fromStdin.stdout).toBe('"v1"');
   });
 
+  it('passes the caller\'s AWS credentials to the function only when the caller has them', async () => {
+    const without = JSON.parse((await svl(['invoke', '--data', '{"mode":"echo"}'], { cwd: dir })).stdout);
+    expect(without.env.AWS_ACCESS_KEY_ID).toBeUndefined();
+    const withCreds = await svl(['invoke', '--data', '{"mode":"echo"}'], { cwd: dir, env: { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' } });
+    expect(JSON.parse(withCreds.stdout).env).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(withCreds.stderr).not.toContain('secret'); // never logged
+  });
+
+  it('svl dev rejects a bad --port or --concurrency with a usage error', async () => {
+    const port = await svl(['dev', '--port', 'abc'], { cwd: dir });
+    expect(port.exitCode).toBe(2);
+    expect(port.stderr).toContain('--port must be a positive whole number');
+    const conc = await svl(['dev', '--concurrency', '0'], { cwd: dir });
+    expect(conc.exitCode).toBe(2);
+  });
+
   it('rejects bad input with a usage error naming the fix, before building anything', async () => {
     const bad = await svl(['invoke', '--data', '{nope'], { cwd: dir });
     expect(bad.exitCode).toBe(2);
@@ -68,7 +84,7 @@ describe('svl invoke against a running svl dev', () => {
       expect(first.exitCode).toBe(0);
       expect(JSON.parse(second.stdout).pid).toBe(JSON.parse(first.stdout).pid);
       expect(REPORT_RE.exec(second.stderr)![6]).toBeUndefined(); // no Init Duration: warm
-      expect(dev.stdout()).toContain(`REPORT RequestId: ${JSON.parse(second.stdout).requestId}`);
+      await dev.waitForStdout(`REPORT RequestId: ${JSON.parse(second.stdout).requestId}`);
     } finally {
       await dev.stop();
     }

@@ -62,13 +62,22 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     expect(report[8]).toBe('x86_64');
   });
 
+  it('answers a runtime that misuses the Runtime API with the spec\'s status codes', async () => {
+    const out = await invoke({ mode: 'probe' });
+    expect(decode(out.Payload)).toEqual({
+      unknownId: { status: 400, errorType: 'InvalidRequestID' },
+      initErrorTooLate: { status: 403, errorType: 'InvalidStateTransition' },
+      unknownPath: { status: 404, errorType: 'NotFound' },
+    });
+  });
+
   it('prefixes function output with the request id, in the log tail and on stdout', async () => {
     const out = await invoke({ mode: 'log' });
     const id = out.$metadata.requestId!;
     expect(decode(out.Payload)).toBe('logged');
     expect(tail(out.LogResult)).toContain(`${id}\thello from the function`);
     expect(tail(out.LogResult)).toContain(`${id}\ta line on stderr`);
-    expect(dev.stdout()).toContain(`${id}\thello from the function`);
+    await dev.waitForStdout(`${id}\thello from the function`);
   });
 
   it('returns a handler error as X-Amz-Function-Error: Unhandled with the runtime client body', async () => {

@@ -52,7 +52,8 @@ it(`answers ${TOTAL} invocations at concurrency ${CONCURRENCY} with faults mixed
   expect(seen).toEqual(expected);
   expect(requestIds.size).toBe(TOTAL);
   // Every invocation was logged once; cold starts only for the first 8 and each replaced instance.
-  await new Promise((r) => setTimeout(r, 200));
+  const reportCount = () => (dev.stdout().match(/^REPORT RequestId: /gm) ?? []).length;
+  for (let i = 0; i < 100 && reportCount() < TOTAL; i++) await new Promise((r) => setTimeout(r, 50));
   const reports = dev.stdout().match(/^REPORT RequestId: /gm) ?? [];
   expect(reports.length).toBe(TOTAL);
   const coldStarts = dev.stdout().match(/\tInit Duration: /g) ?? [];
