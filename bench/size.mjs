@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // bench/size.mjs — our release artifacts vs what the usual tools give from the same sources.
 //   Rust anchor: `cargo lambda build --release` with the template's [profile.release] removed
-//                (what `cargo lambda new` users get), zipped by cargo lambda (--output-format zip).
-//   Go anchor:   plain `GOOS=linux GOARCH=amd64 go build` (what SAM's Go build does), zipped by `zip -9`.
+//                (what `cargo lambda new` users get).
+//   Go anchor:   plain `GOOS=linux GOARCH=amd64 go build` (what SAM's Go build does).
+//   Anchors are zipped with `zip -9` (Info-ZIP must be installed).
 // Ours: `svl build --arch x86_64` (x86_64 only: this machine has no Rust arm64 std).
-// Usage: npm run build && node bench/size.mjs    (CARGO_TARGET_DIR defaults to .cache/cargo-target)
+// Usage: npm run build && node bench/size.mjs    (cargo target dir: .cache/cargo-target-bench, or BENCH_CARGO_TARGET_DIR)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -14,7 +15,9 @@ import { fileURLToPath } from 'node:url';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SVL = path.join(ROOT, 'bin', 'svl.js');
 const CREATE = path.join(ROOT, 'bin', 'create-serverless-lang.js');
-const env = { ...process.env, CARGO_TARGET_DIR: process.env.CARGO_TARGET_DIR ?? path.join(ROOT, '.cache', 'cargo-target'), CI: 'true' };
+// Its own target dir: the anchors link a `bootstrap` too, and a concurrent build in the suite's
+// shared dir could overwrite it between cargo's link and the copy out.
+const env = { ...process.env, CARGO_TARGET_DIR: process.env.BENCH_CARGO_TARGET_DIR ?? path.join(ROOT, '.cache', 'cargo-target-bench'), CI: 'true' };
 const CASES = [
   ['rust-lambda', 'event'],
   ['rust-lambda', 'http'],
@@ -42,11 +45,7 @@ function rustAnchor(dir) {
   const lambdaDir = path.join(dir, 'anchor');
   run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', lambdaDir, '--flatten', 'bootstrap'], dir);
   const binary = statSync(path.join(lambdaDir, 'bootstrap')).size;
-  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--output-format', 'zip', '--lambda-dir', path.join(dir, 'anchor-zip'), '--flatten', 'bootstrap'], dir);
-  // cargo lambda names the zip after the binary or the flattened dir, depending on version.
-  const zipFile = readdirSync(path.join(dir, 'anchor-zip'), { recursive: true }).find((f) => String(f).endsWith('.zip'));
-  if (!zipFile) throw new Error(`cargo lambda wrote no zip under ${path.join(dir, 'anchor-zip')}`);
-  const zip = statSync(path.join(dir, 'anchor-zip', String(zipFile))).size;
+  const zip = zipNine(path.join(lambdaDir, 'bootstrap'));
   return { binary, zip };
 }
 
@@ -54,8 +53,14 @@ function goAnchor(dir) {
   const out = path.join(dir, 'anchor');
   mkdirSync(out, { recursive: true });
   run('go', ['build', '-o', path.join(out, 'bootstrap'), '.'], dir, { GOOS: 'linux', GOARCH: 'amd64' });
-  run('zip', ['-q', '-9', '-j', path.join(out, 'bootstrap.zip'), path.join(out, 'bootstrap')], dir);
-  return { binary: statSync(path.join(out, 'bootstrap')).size, zip: statSync(path.join(out, 'bootstrap.zip')).size };
+  return { binary: statSync(path.join(out, 'bootstrap')).size, zip: zipNine(path.join(out, 'bootstrap')) };
+}
+
+/** Anchors are zipped with Info-ZIP at its best level (-9): any gap is the binary's, not the zipper's. */
+function zipNine(bootstrap) {
+  const zip = `${bootstrap}.zip`;
+  execFileSync('zip', ['-q', '-9', '-j', zip, bootstrap]);
+  return statSync(zip).size;
 }
 
 const fmt = (n) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
