@@ -1,6 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scratchDir } from '../support/cli.js';
 import { GO_FAULTS, REPORT_RE, fixtureCopy, lambdaClientFor, startDev, type DevServer } from './dev-server.js';
+
+const awsCliMissing = (await execa('aws', ['--version'], { reject: false })).exitCode !== 0;
 
 // The Go fault fixture (aws-lambda-go, the real runtime client) under the built `svl dev`,
 // driven by the real @aws-sdk/client-lambda InvokeCommand. svl.json: 128 MB, 2 s timeout.
@@ -139,6 +145,20 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     expect((await invoke({ mode: 'echo' }, { InvocationType: 'Event' })).StatusCode).toBe(202);
     expect((await invoke({ mode: 'echo' }, { InvocationType: 'DryRun' })).StatusCode).toBe(204);
     await expect(invoke({}, { FunctionName: 'other-function' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  // The AWS CLI is optional here (pip install awscli); CI installs it.
+  it.skipIf(awsCliMissing)('works with `aws lambda invoke --endpoint-url`', async () => {
+    const outFile = path.join(await scratchDir('aws-cli'), 'out.json');
+    const r = await execa(
+      'aws',
+      ['lambda', 'invoke', '--endpoint-url', dev.url, '--region', 'us-east-1', '--function-name', 'go-faults', '--payload', '{"mode":"error"}', '--log-type', 'Tail', outFile],
+      { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, timeout: 60_000 },
+    );
+    const meta = JSON.parse(r.stdout);
+    expect(meta).toMatchObject({ StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST' });
+    expect(tail(meta.LogResult)).toMatch(REPORT_RE);
+    expect(JSON.parse(await readFile(outFile, 'utf8'))).toEqual({ errorMessage: 'something went wrong', errorType: 'errorString' });
   });
 
   it('serves the function URL: payload 2.0 event in, status/headers/cookies/body out', async () => {
