@@ -1,3 +1,4 @@
+import { SvlError } from '../cli/errors.js';
 
 export type GitResult = 'committed' | 'git-missing';
 
@@ -10,13 +11,20 @@ export async function initRepository(dir: string, version: string): Promise<GitR
   const { execa } = await import('execa');
   const probe = await execa('git', ['--version'], { reject: false });
   if (probe.failed) return 'git-missing';
-  const git = (args: string[]) => execa('git', args, { cwd: dir, stdin: 'ignore' });
-  await git(['init', '--quiet', '--initial-branch=main']);
+  /** Runs `git [...config] <subcommand> ...args`; a failure names the subcommand and git's first line. */
+  const git = async (subcommand: string, args: string[], config: string[] = []) => {
+    const result = await execa('git', [...config, subcommand, ...args], { cwd: dir, stdin: 'ignore', reject: false });
+    if (result.failed) {
+      const [why] = String(result.stderr || result.shortMessage).trim().split('\n');
+      throw new SvlError(`git ${subcommand} failed: ${why} — fix git, or pass --no-git`);
+    }
+  };
+  await git('init', ['--quiet', '--initial-branch=main']);
   const email = await execa('git', ['config', 'user.email'], { cwd: dir, reject: false });
   const name = await execa('git', ['config', 'user.name'], { cwd: dir, reject: false });
   const identity = email.stdout.trim() && name.stdout.trim() ? [] : FALLBACK_IDENTITY;
-  await git(['add', '--all']);
+  await git('add', ['--all']);
   // No signing, no hooks: a user's commit.gpgsign or a global hook must not stop the scaffold.
-  await git([...identity, '-c', 'commit.gpgsign=false', 'commit', '--quiet', '--no-verify', '-m', `Initial commit from create-serverless-lang ${version}`]);
+  await git('commit', ['--quiet', '--no-verify', '-m', `Initial commit from create-serverless-lang ${version}`], [...identity, '-c', 'commit.gpgsign=false']);
   return 'committed';
 }

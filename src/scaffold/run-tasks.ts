@@ -1,3 +1,4 @@
+import { SvlError } from '../cli/errors.js';
 import type { Context } from './context.js';
 import type { ProjectTransaction } from './project-transaction.js';
 
@@ -34,6 +35,10 @@ export async function runTasks(ctx: Pick<Context, 'tasks' | 'interactive' | 'env
     await transaction.commit();
   } catch (err) {
     transaction.rollback();
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && !(err instanceof SvlError)) {
+      throw new SvlError(`could not write ${transaction.targetDir}: ${(err as Error).message} — check that the directory is writable and the disk has space`);
+    }
     throw err;
   } finally {
     process.off('SIGINT', onSignal);

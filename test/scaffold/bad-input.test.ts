@@ -85,6 +85,15 @@ describe('bad input', () => {
     expect(await readFile(path.join(parent, 'proj'), 'utf8')).toBe('a file\n');
   });
 
+  it('a target inside a file is refused', async () => {
+    const parent = await scratchDir('bad-under-file');
+    await writeFile(path.join(parent, 'file'), 'a file\n');
+    const result = await svl(['new', 'file/proj', '--template', 'go-lambda'], { cwd: parent });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(`svl: ${path.join(parent, 'file', 'proj')} is inside a file, not a directory — choose another directory`);
+    expect(await listTree(parent)).toEqual(['file']);
+  });
+
   it('a template that fails to render under --overwrite leaves the old contents in place', async () => {
     const parent = await scratchDir('bad-overwrite');
     const dir = path.join(parent, 'proj');

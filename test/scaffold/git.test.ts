@@ -2,7 +2,7 @@
 // clean skip when git is not installed. Each run gets its own global git config (GIT_CONFIG_GLOBAL)
 // so the machine's own settings never leak in.
 import { existsSync } from 'node:fs';
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -48,5 +48,17 @@ describe('first commit', () => {
     expect(result.stdout).toContain('git not found: skipped git init');
     expect(existsSync(path.join(parent, 'proj', 'README.md'))).toBe(true);
     expect(existsSync(path.join(parent, 'proj', '.git'))).toBe(false);
+  });
+
+  it('a git failure is one line naming --no-git, and nothing is left', async () => {
+    const parent = await scratchDir('git-fails');
+    // GIT_DIR under a file: git init cannot create the repository.
+    const result = await svl(['new', 'proj', '--template', 'fixture', '--yes'], {
+      cwd: parent,
+      env: { SVL_TEMPLATES_DIR: FIXTURE_TEMPLATES, GIT_DIR: '/dev/null/repo' },
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^svl: git init failed: .*\/dev\/null\/repo.* — fix git, or pass --no-git$/);
+    expect(await readdir(parent)).toEqual([]);
   });
 });

@@ -19,7 +19,7 @@ export async function projectDirectory(
       return path.resolve(ctx.cwd, answer);
     },
   });
-  const existing = statSync(projectDir, { throwIfNoEntry: false });
+  const existing = statTarget(projectDir);
   if (!existing) return { projectDir, overwrite: ctx.overwrite };
   if (!existing.isDirectory()) {
     throw new UsageError(`${projectDir} exists and is not a directory — choose another directory`);
@@ -36,4 +36,15 @@ export async function projectDirectory(
     return { projectDir, overwrite: true };
   }
   throw new UsageError(`${projectDir} is not empty — pass --overwrite to replace its contents (.git is kept), or choose another directory`);
+}
+
+function statTarget(dir: string) {
+  try {
+    return statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
+      throw new UsageError(`${dir} is inside a file, not a directory — choose another directory`);
+    }
+    throw err;
+  }
 }
