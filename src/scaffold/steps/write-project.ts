@@ -14,7 +14,7 @@ export async function writeProject(
     lang: ctx.options.lang ?? ctx.language,
     arch: ctx.arch,
     memory: ctx.memory,
-    timeout: 10,
+    timeout: 10, // svl.json's default (src/config/svl-config.ts), not Lambda's 3 s
     schemaUrl: `https://unpkg.com/create-serverless-lang@${ctx.svlVersion}/schema/svl.schema.json`,
     svlVersion: ctx.svlVersion,
   };
