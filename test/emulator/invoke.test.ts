@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
@@ -72,6 +73,31 @@ describe('svl invoke (one-shot)', () => {
     expect(r.exitCode).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ errorType: 'Runtime.ExitError', errorMessage: expect.stringContaining('exit status 1') });
     expect(r.stderr).toContain('init failed: missing configuration');
+  });
+});
+
+describe('svl dev refusals', () => {
+  it('exits 1 with the compiler output when the first build fails, leaving no dev state behind', async () => {
+    const broken = await fixtureCopy(GO_FAULTS);
+    await writeFile(path.join(broken, 'broken.go'), 'package main\n\nfunc broken() { undefinedThing() }\n');
+    const r = await svl(['dev', '--port', '0'], { cwd: broken, timeout: 120_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('undefinedThing');
+    expect(r.stderr).toMatch(/^svl: go build failed/m);
+    await expect(access(path.join(broken, '.svl', 'dev', 'go-faults', 'dev.json'))).rejects.toThrow();
+  });
+
+  it('names a port that is already taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const r = await svl(['dev', '--port', String(port), '--no-watch'], { cwd: dir, timeout: 120_000 });
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(`port ${port} is in use — pass --port <free port>`);
+    } finally {
+      blocker.close();
+    }
   });
 });
 
