@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { generateProject } from './generated-project.js';
+import { generateProject } from '../support/projects.js';
 import { startDev, type DevServer } from './dev-server.js';
 
 // svl dev on the cloudrun-ocr (Go) template: the host build runs natively with PORT set, falls
@@ -10,7 +10,7 @@ let dev: DevServer;
 let dir: string;
 
 beforeAll(async () => {
-  dir = await generateProject('cloudrun-ocr', { lang: 'go' }, 'dev-ocr');
+  dir = await generateProject('cloudrun-ocr', { lang: 'go', name: 'dev-ocr' });
   dev = await startDev(dir, [], { GEMINI_API_KEY: '' });
   await dev.waitForStderr('watching sources');
 }, 600_000);

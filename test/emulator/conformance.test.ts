@@ -1,9 +1,9 @@
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateLambdaProject } from './generated-project.js';
+import { generateProject } from '../support/projects.js';
 import { REPORT_RE, lambdaClientFor, startDev, type DevServer } from './dev-server.js';
 
-// The generated functions, built by their real toolchains, with their real runtime clients
+// The generated functions (the built create-serverless-lang CLI), built by their real toolchains, with their real runtime clients
 // (aws-lambda-go; lambda_http and lambda_runtime) under svl dev.
 const servers: DevServer[] = [];
 
@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 async function devFor(language: 'go' | 'rust', flavor: 'http' | 'event'): Promise<DevServer> {
-  const dir = await generateLambdaProject(language, flavor, `conf-${language}-${flavor}`);
+  const dir = await generateProject(`${language}-lambda`, { flavor, name: `conf-${language}-${flavor}`, arch: 'x86_64' });
   const dev = await startDev(dir, ['--no-watch']);
   servers.push(dev);
   return dev;
