@@ -86,6 +86,15 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     await dev.waitForStdout(`${id}\thello from the function`);
   });
 
+  it('returns only the last 4 KB of a long log in X-Amz-Log-Result', async () => {
+    const out = await invoke({ mode: 'spam' });
+    const log = Buffer.from(out.LogResult!, 'base64');
+    expect(log.length).toBeLessThanOrEqual(4096);
+    expect(log.toString()).not.toContain('log line 000');
+    expect(log.toString()).toContain('log line 299');
+    expect(log.toString()).toMatch(REPORT_RE);
+  });
+
   it('returns a handler error as X-Amz-Function-Error: Unhandled with the runtime client body', async () => {
     const out = await invoke({ mode: 'error' });
     expect(out.FunctionError).toBe('Unhandled');
@@ -191,6 +200,11 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     const png = await fetch(`${dev.url}/binary`);
     expect(png.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await png.arrayBuffer())).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]));
+  });
+
+  it('answers a function URL request over 6 MB with 413 without invoking', async () => {
+    const res = await fetch(`${dev.url}/upload`, { method: 'POST', body: new Uint8Array(7 * 1024 * 1024) });
+    expect(res.status).toBe(413);
   });
 
   it('maps a JSON result without statusCode to 200 application/json, and a function error to 502', async () => {
