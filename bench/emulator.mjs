@@ -133,6 +133,62 @@ async function rie(bootstrap) {
   }
 }
 
+/**
+ * The least any emulator can do for one instance: hand each POST to the bootstrap through a bare
+ * Runtime API (no pool, limits, logs or REPORT) and send back its response. With RIE unavailable,
+ * this row is the reference for what svl dev's bookkeeping adds.
+ */
+async function minimalEmulator(bootstrap) {
+  let waiting; // the runtime's pending /next
+  let pending; // { payload, res }
+  let seq = 0;
+  const inFlight = new Map();
+  const deliver = () => {
+    if (!waiting || !pending) return;
+    const id = String(++seq);
+    inFlight.set(id, pending.res);
+    waiting.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': id, 'Lambda-Runtime-Deadline-Ms': String(Date.now() + 10_000), 'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:us-east-1:000000000000:function:f' }).end(pending.payload);
+    waiting = pending = undefined;
+  };
+  const runtimeApi = createServer((req, res) => {
+    if (req.method === 'GET') {
+      waiting = res;
+      return deliver();
+    }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(202).end();
+      const id = req.url.split('/')[4];
+      inFlight.get(id)?.writeHead(200, { 'Content-Type': 'application/json' }).end(Buffer.concat(chunks));
+      inFlight.delete(id);
+    });
+  });
+  const invokeApi = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      pending = { payload: Buffer.concat(chunks), res };
+      deliver();
+    });
+  });
+  await new Promise((r) => runtimeApi.listen(0, '127.0.0.1', r));
+  await new Promise((r) => invokeApi.listen(0, '127.0.0.1', r));
+  const child = spawn(bootstrap, [], { env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${runtimeApi.address().port}` }, stdio: 'ignore' });
+  children.add(child);
+  try {
+    const url = `http://127.0.0.1:${invokeApi.address().port}/`;
+    await waitForHttp(url, child);
+    return await measure(url, 1);
+  } finally {
+    await stop(child);
+    for (const s of [runtimeApi, invokeApi]) {
+      s.close();
+      s.closeAllConnections();
+    }
+  }
+}
+
 /** A Node server answering the same bytes at once: what any HTTP hop costs on this machine. */
 async function httpFloor() {
   const server = createServer((req, res) => {
@@ -159,6 +215,8 @@ try {
   rows.push(['HTTP floor (node, no function)', 1, await httpFloor()]);
   const rieResult = await rie(bootstrap);
   rows.push(['aws-lambda-rie', 1, rieResult]);
+  const minimal = await minimalEmulator(bootstrap);
+  rows.push(['minimal Runtime API loop (node)', 1, minimal]);
   const one = await svlDev(project, 1, 1);
   rows.push(['svl dev, 1 instance', 1, one]);
   const four = await svlDev(project, 4, 4);
@@ -180,6 +238,7 @@ try {
     console.log('  vs RIE: not measurable here (RIE unavailable)');
   }
   console.log(`  p50 added over the bare HTTP hop (emulator + function): ${(one.p50 - rows[0][2].p50).toFixed(3)} ms`);
+  console.log(`  p50 added over the minimal Runtime API loop (svl dev's pool, limits, logs, REPORT): ${(one.p50 - minimal.p50).toFixed(3)} ms; req/s ${(one.rps / minimal.rps).toFixed(2)}x`);
   console.log(`  4 instances / 1 instance req/s: ${(four.rps / one.rps).toFixed(2)}x (goal >= 1.8x; this machine has ${os.cpus().length} CPUs shared by client, emulator and functions)`);
 } finally {
   rmSync(work, { recursive: true, force: true });
