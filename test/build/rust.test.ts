@@ -72,7 +72,7 @@ describe('svl size (Rust)', () => {
   it('--why names the crates that dominate a hello function', async () => {
     const r = await svl(['size', '--why', '--json'], { cwd: project.dir, timeout: 14 * 60_000 });
     expect(r.exitCode, r.stderr).toBe(0);
-    const top = JSON.parse(r.stdout).breakdown.slice(0, 8).map((e: { name: string }) => e.name);
+    const top = JSON.parse(r.stdout).breakdown.slice(0, 10).map((e: { name: string }) => e.name);
     expect(top).toContain('tokio');
     expect(top).toContain('lambda_runtime');
     expect(top).toContain('std');
