@@ -134,58 +134,20 @@ async function rie(bootstrap) {
 }
 
 /**
- * The least any emulator can do for one instance: hand each POST to the bootstrap through a bare
- * Runtime API (no pool, limits, logs or REPORT) and send back its response. With RIE unavailable,
+ * The least any emulator can do for one instance (bench/emulator-minimal-loop.mjs, its own process
+ * like svl dev): a bare Runtime API with no pool, limits, logs or REPORT. With RIE unavailable,
  * this row is the reference for what svl dev's bookkeeping adds.
  */
 async function minimalEmulator(bootstrap) {
-  let waiting; // the runtime's pending /next
-  let pending; // { payload, res }
-  let seq = 0;
-  const inFlight = new Map();
-  const deliver = () => {
-    if (!waiting || !pending) return;
-    const id = String(++seq);
-    inFlight.set(id, pending.res);
-    waiting.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': id, 'Lambda-Runtime-Deadline-Ms': String(Date.now() + 10_000), 'Lambda-Runtime-Invoked-Function-Arn': 'arn:aws:lambda:us-east-1:000000000000:function:f' }).end(pending.payload);
-    waiting = pending = undefined;
-  };
-  const runtimeApi = createServer((req, res) => {
-    if (req.method === 'GET') {
-      waiting = res;
-      return deliver();
-    }
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(202).end();
-      const id = req.url.split('/')[4];
-      inFlight.get(id)?.writeHead(200, { 'Content-Type': 'application/json' }).end(Buffer.concat(chunks));
-      inFlight.delete(id);
-    });
-  });
-  const invokeApi = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      pending = { payload: Buffer.concat(chunks), res };
-      deliver();
-    });
-  });
-  await new Promise((r) => runtimeApi.listen(0, '127.0.0.1', r));
-  await new Promise((r) => invokeApi.listen(0, '127.0.0.1', r));
-  const child = spawn(bootstrap, [], { env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${runtimeApi.address().port}` }, stdio: 'ignore' });
+  const port = await getPort({ host: '127.0.0.1' });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench/emulator-minimal-loop.mjs'), String(port), bootstrap], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.add(child);
   try {
-    const url = `http://127.0.0.1:${invokeApi.address().port}/`;
+    const url = `http://127.0.0.1:${port}/`;
     await waitForHttp(url, child);
     return await measure(url, 1);
   } finally {
     await stop(child);
-    for (const s of [runtimeApi, invokeApi]) {
-      s.close();
-      s.closeAllConnections();
-    }
   }
 }
 
