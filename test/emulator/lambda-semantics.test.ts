@@ -154,6 +154,9 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     expect((await invoke({ mode: 'echo' }, { InvocationType: 'Event' })).StatusCode).toBe(202);
     expect((await invoke({ mode: 'echo' }, { InvocationType: 'DryRun' })).StatusCode).toBe(204);
     await expect(invoke({}, { FunctionName: 'other-function' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    // svl dev serves the working copy only: $LATEST, by name or ARN.
+    await expect(invoke({}, { Qualifier: 'live' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect((await invoke({ mode: 'version' }, { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:go-faults', Qualifier: '$LATEST' })).FunctionError).toBeUndefined();
   });
 
   // The AWS CLI is optional here (pip install awscli); CI installs it.
