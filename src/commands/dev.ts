@@ -1,4 +1,3 @@
-import { connect } from 'node:net';
 import type { Io } from '../cli/io.js';
 import { EXIT } from '../cli/io.js';
 import { SvlError } from '../cli/errors.js';
@@ -8,6 +7,7 @@ import { toolchainFor } from '../toolchains/index.js';
 import {
   BuildSnapshots,
   CloudRunService,
+  portAcceptsConnections,
   LambdaEmulator,
   functionSettings,
   removeDevState,
@@ -173,15 +173,4 @@ async function startCloudRun(
     },
     close: () => service.stop(),
   };
-}
-
-function portAcceptsConnections(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 /** How long a started service may take to accept connections (Cloud Run's default startup probe: 240 s). */
 const STARTUP_TIMEOUT_MS = 60_000;
 
-function accepts(port: number): Promise<boolean> {
+/** True when something listens on 127.0.0.1:port. */
+export function portAcceptsConnections(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     socket.once('connect', () => {
@@ -51,7 +52,7 @@ export class CloudRunService {
     const child = this.child;
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     while (child && child.exitCode === null && child.signalCode === null && Date.now() < deadline) {
-      if (await accepts(this.opts.port)) return true;
+      if (await portAcceptsConnections(this.opts.port)) return true;
       await sleep(50);
     }
     return false;

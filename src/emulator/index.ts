@@ -3,7 +3,7 @@ import type { FunctionSettings } from './function-settings.js';
 
 export { LambdaEmulator } from './emulator.js';
 export { BuildSnapshots } from './build-snapshot.js';
-export { CloudRunService } from './cloudrun-service.js';
+export { CloudRunService, portAcceptsConnections } from './cloudrun-service.js';
 export { watchSources } from './source-watcher.js';
 export { readDevState, writeDevState, removeDevState } from './dev-state.js';
 export { logTail } from './public-server.js';
