@@ -2,17 +2,17 @@
 // the generated CI runs: cargo fmt/clippy/test, gofmt/go vet/go test, actionlint. Each project is
 // generated once; the Rust ones share CARGO_TARGET_DIR so dependencies compile once for both.
 import { readdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/svl-config.js';
 import { svl, testEnv } from '../support/cli.js';
 import { generateProject } from '../support/projects.js';
 
 const TOOL_TIMEOUT = 10 * 60_000;
-// actionlint is installed with `go install` (see .ci/run), so it lives in GOPATH/bin.
-const PATH_WITH_GOBIN = `${process.env.PATH}${path.delimiter}${path.join(homedir(), 'go', 'bin')}`;
+// actionlint is installed with `go install` (see .ci/run), so it lives in $(go env GOPATH)/bin.
+const GOBIN = path.join(execaSync('go', ['env', 'GOPATH']).stdout.trim(), 'bin');
+const PATH_WITH_GOBIN = `${process.env.PATH}${path.delimiter}${GOBIN}`;
 
 /** Runs a toolchain command in the project; throws with its output when it fails. */
 async function run(cwd: string, file: string, args: string[]) {
@@ -89,7 +89,10 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
   it('ships a CI workflow that passes actionlint', async () => {
     const workflow = await readFile(path.join(dir, '.github/workflows/ci.yml'), 'utf8');
     expect(workflow).toContain('${{ github.ref }}'); // copied byte for byte, not rendered
-    expect(workflow).toContain('svl size');
+    const steps = language === 'rust'
+      ? ['cargo fmt --check', 'cargo clippy --all-targets -- -D warnings', 'cargo test', 'pip install cargo-lambda']
+      : ['gofmt -l .', 'go vet ./...', 'go test ./...'];
+    for (const step of [...steps, 'npm install -g create-serverless-lang', 'svl build', 'svl size']) expect(workflow).toContain(step);
     await run(dir, 'actionlint', ['.github/workflows/ci.yml']);
   });
 
