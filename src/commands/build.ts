@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { taskLog } from '@clack/prompts';
 import { oneOf, parseFlags } from '../cli/args.js';
-import { SvlError } from '../cli/errors.js';
+import { withJsonErrors } from '../cli/errors.js';
 import { EXIT, isInteractive, type Io } from '../cli/io.js';
 import { loadConfig } from '../config/svl-config.js';
 import { buildArtifact, type BuiltArtifact } from '../artifacts/build-artifact.js';
@@ -26,7 +26,7 @@ export async function run(io: Io): Promise<number> {
     return EXIT.ok;
   }
   const json = Boolean(values.json);
-  try {
+  return withJsonErrors(json, io, async () => {
     const arch = oneOf(values.arch, ['arm64', 'x86_64'] as const, '--arch');
     const config = await loadConfig(io.cwd);
     const log = buildLog(io, json, `Building ${config.name} (${config.language}, ${arch ?? config.arch})`);
@@ -58,13 +58,7 @@ export async function run(io: Io): Promise<number> {
       );
     }
     return EXIT.ok;
-  } catch (err) {
-    if (json && err instanceof SvlError) {
-      io.stdout.write(`${JSON.stringify({ error: { message: err.message, exitCode: err.exitCode } })}\n`);
-      return err.exitCode;
-    }
-    throw err;
-  }
+  });
 }
 
 interface BuildLog {

@@ -1,7 +1,7 @@
 import type { Io } from '../cli/io.js';
 import { EXIT, isInteractive } from '../cli/io.js';
 import { parseFlags } from '../cli/args.js';
-import { SvlError, UsageError } from '../cli/errors.js';
+import { SvlError, UsageError, withJsonErrors } from '../cli/errors.js';
 import { loadConfig, type SvlConfig } from '../config/svl-config.js';
 import { createProgress } from '../deploy/progress.js';
 
@@ -67,14 +67,10 @@ export async function run(io: Io): Promise<number> {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  try {
+  return withJsonErrors(flags.json, io, async () => {
     const config = await loadConfig(io.cwd);
-    return await (config.platform === 'cloudrun' ? deployCloudRun(io, config, flags) : deployLambdaCommand(io, config, flags));
-  } catch (err) {
-    // --json callers get the failure as JSON on stdout too; the one-line message still goes to stderr.
-    if (flags.json && err instanceof SvlError) io.stdout.write(`${JSON.stringify({ error: err.message, exitCode: err.exitCode })}\n`);
-    throw err;
-  }
+    return config.platform === 'cloudrun' ? deployCloudRun(io, config, flags) : deployLambdaCommand(io, config, flags);
+  });
 }
 
 async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags): Promise<number> {

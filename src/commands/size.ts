@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { oneOf, parseFlags } from '../cli/args.js';
-import { SvlError } from '../cli/errors.js';
+import { SvlError, withJsonErrors } from '../cli/errors.js';
 import { EXIT, type Io } from '../cli/io.js';
 import { loadConfig } from '../config/svl-config.js';
 import { artifactStatus, buildArtifact, readManifest } from '../artifacts/build-artifact.js';
@@ -45,15 +45,7 @@ export async function run(io: Io): Promise<number> {
     return EXIT.ok;
   }
   const json = Boolean(values.json);
-  try {
-    return await report(io, { ...values, json });
-  } catch (err) {
-    if (json && err instanceof SvlError) {
-      io.stdout.write(`${JSON.stringify({ error: { message: err.message, exitCode: err.exitCode } })}\n`);
-      return err.exitCode;
-    }
-    throw err;
-  }
+  return withJsonErrors(json, io, () => report(io, { ...values, json }));
 }
 
 interface SizeFlags {

@@ -242,7 +242,7 @@ describe('svl deploy (Lambda) error paths', () => {
   it('unreachable endpoint: names the endpoint and says nothing changed; --json gets the error as JSON', async () => {
     const r = await deploy(['--endpoint-url', 'http://127.0.0.1:9', '--json']);
     expect(r.exitCode).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, error: expect.stringContaining('cannot reach the AWS endpoint') });
+    expect(JSON.parse(r.stdout)).toMatchObject({ error: { exitCode: 1, message: expect.stringContaining('cannot reach the AWS endpoint') } });
     expect(r.stderr).toMatch(/cannot reach the AWS endpoint http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\) — .*\(now: nothing was changed\)$/m);
   });
 
