@@ -11,7 +11,7 @@ export function nextSteps(ctx: Pick<Context, 'cwd' | 'projectDir' | 'template' |
     rel === '' ? undefined : `cd ${shellQuote(dir)}`,
     `${test.padEnd(16)} # unit tests`,
     `${'svl dev'.padEnd(16)} # run locally with hot rebuild`,
-    ctx.template.platform === 'lambda' ? `${'svl size'.padEnd(16)} # release build, binary and zip size against the budget` : undefined,
+    ctx.template.platform === 'lambda' ? `${'svl size --build'.padEnd(16)} # release build, then binary and zip size against the budget` : undefined,
     `${'svl deploy'.padEnd(16)} # deploy to ${ctx.template.platform === 'lambda' ? 'AWS Lambda' : 'Cloud Run'}`,
   ].filter((l): l is string => l !== undefined);
   ctx.say(ctx.dryRun ? '\nDry run: nothing was written. Next steps would be:' : '\nNext steps:');
