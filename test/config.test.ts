@@ -18,7 +18,10 @@ describe('svl.json validation', () => {
     expect(msg).toContain("unknown field 'extra'");
   });
 
-  it('rejects invalid JSON with the parse error', async () => {
-    await expect(parseConfig('{ nope')).rejects.toThrow(/not valid JSON/);
+  it('rejects invalid JSON with the parse error and the fix, in one line', async () => {
+    const err = (await parseConfig('{ nope').catch((e: Error) => e)) as Error & { exitCode?: number };
+    expect(err.message).toMatch(/^svl\.json is not valid JSON \(.+\) — fix the JSON syntax in svl\.json$/);
+    expect(err.message).not.toContain('\n');
+    expect(err.exitCode).toBe(1);
   });
 });

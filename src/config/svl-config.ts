@@ -72,7 +72,7 @@ export async function parseConfig(text: string, file = CONFIG_FILE): Promise<Svl
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new SvlError(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw new SvlError(`${file} is not valid JSON (${(err as Error).message}) — fix the JSON syntax in ${file}`);
   }
   const errors = (await validate(data)).filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
   if (errors.length > 0) {
