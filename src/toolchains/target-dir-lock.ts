@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SvlError } from '../cli/errors.js';
 
 /**
  * Every Rust project in a shared CARGO_TARGET_DIR names its binary `bootstrap`, so two builds write
@@ -22,7 +23,7 @@ export async function withTargetDirLock<T>(targetDir: string, fn: () => Promise<
         await rm(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockDir} — remove it if no svl build is running`);
+      if (Date.now() > deadline) throw new SvlError(`timed out waiting for ${lockDir} — remove it if no svl build is running`);
       await sleep(250);
     }
   }

@@ -6,6 +6,7 @@ import { readElfArch } from '../../src/artifacts/elf.js';
 import { formatBytes, parseSize } from '../../src/artifacts/size-units.js';
 import { squarify } from '../../src/artifacts/treemap.js';
 import { goPackageOf } from '../../src/toolchains/go.js';
+import { withTargetDirLock } from '../../src/toolchains/target-dir-lock.js';
 import { rustCrateOf } from '../../src/toolchains/symbol-sizes.js';
 
 // Pure helpers behind svl build/size; the end-to-end behaviour is in go.test.ts and rust.test.ts.
@@ -66,5 +67,23 @@ describe('ELF arch', () => {
     const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'svl-elf-')), 'not-elf');
     await writeFile(file, '#!/bin/sh\necho hi\n');
     expect(await readElfArch(file)).toBeNull();
+  });
+});
+
+describe('shared target dir lock', () => {
+  it('gives up on a lock a live process holds with a one-line SvlError naming the lock dir (not a stack trace)', async () => {
+    const targetDir = await mkdtemp(path.join(os.tmpdir(), 'svl-lock-'));
+    let ran = false;
+    // This test process is alive, so its own held lock is never taken over as stale.
+    await withTargetDirLock(targetDir, async () => {
+      await expect(withTargetDirLock(targetDir, async () => (ran = true), 300)).rejects.toMatchObject({
+        name: 'SvlError',
+        exitCode: 1,
+        message: `timed out waiting for ${path.join(targetDir, '.svl-build.lock')} — remove it if no svl build is running`,
+      });
+    });
+    expect(ran).toBe(false);
+    // Released: the next build gets it at once.
+    expect(await withTargetDirLock(targetDir, async () => 'built', 300)).toBe('built');
   });
 });
