@@ -148,13 +148,17 @@ async function invokeRemote(io: Io, config: SvlConfig, payload: Buffer, region: 
   // Loaded only here: the SDK costs ~100 ms to import and local invokes do not need it.
   const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
   const { InvokeCommand } = await import('@aws-sdk/client-lambda');
-  const { toSvlError } = await import('../deploy/lambda/aws-errors.js');
+  const { errorName, toSvlError } = await import('../deploy/lambda/aws-errors.js');
   const clients = await createAwsClients({ region, configRegion: config.region, env: io.env });
   try {
     const out = await clients.lambda.send(new InvokeCommand({ FunctionName: config.name, Payload: payload, LogType: 'Tail' }));
     return { payload: Buffer.from(out.Payload ?? new Uint8Array()), functionError: out.FunctionError, logResult: out.LogResult };
   } catch (err) {
-    throw toSvlError(err, `invoking ${config.name}`, clients.endpoint);
+    if (errorName(err) === 'ResourceNotFoundException') {
+      throw new SvlError(`function ${config.name} is not deployed in ${clients.region} — run 'svl deploy' first, or pass --region <the region it is deployed in>`);
+    }
+    // The IAM action, so an AccessDenied names what to grant.
+    throw toSvlError(err, 'lambda:InvokeFunction', clients.endpoint);
   } finally {
     clients.lambda.destroy();
     clients.iam.destroy();
