@@ -96,8 +96,10 @@ async function invokeLocal(io: Io, config: SvlConfig, payload: Buffer): Promise<
   if (dev) {
     try {
       return await invokeOverHttp(`http://${dev.host}:${dev.port}`, config.name, payload);
-    } catch {
-      // svl dev went away between the check and the call: fall back to a one-shot instance
+    } catch (err) {
+      // svl dev answered with an error: that is the answer, not a reason to invoke a second time.
+      if (err instanceof SvlError) throw err;
+      // Otherwise svl dev went away between the check and the call: fall back to a one-shot instance.
     }
   }
   const { binaryPath } = await toolchainFor(config.language).devBuild({ projectDir: io.cwd, name: config.name, env: io.env });
@@ -132,7 +134,17 @@ async function invokeOverHttp(base: string, name: string, payload: Buffer): Prom
     body: new Uint8Array(payload),
   });
   const body = Buffer.from(await res.arrayBuffer());
-  if (res.status !== 200) throw new SvlError(`svl dev answered ${res.status}: ${body.toString('utf8')}`);
+  if (res.status !== 200) {
+    // The Invoke API's error shape ({"Type","message"} + x-amzn-ErrorType); svl dev's own 500 is plain text.
+    let message = body.toString('utf8');
+    try {
+      message = (JSON.parse(message) as { message?: string }).message ?? message;
+    } catch {
+      // plain text
+    }
+    const type = res.headers.get('x-amzn-errortype') ?? `HTTP ${res.status}`;
+    throw new SvlError(`svl dev at ${base} refused the invocation (${type}: ${message.split('\n')[0]}) — fix the event, or see the svl dev output`);
+  }
   let functionError: string | undefined;
   if (res.headers.get('x-amz-function-error')) {
     try {

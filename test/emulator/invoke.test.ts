@@ -115,6 +115,19 @@ describe('svl invoke against a running svl dev', () => {
       await dev.stop();
     }
   });
+
+  it("reports svl dev's refusal (an event over 6 MB) instead of retrying on a one-shot instance", async () => {
+    const dev = await startDev(dir, ['--no-watch']);
+    try {
+      await writeFile(path.join(dir, 'huge.json'), JSON.stringify('x'.repeat(7 * 1024 * 1024)));
+      const r = await svl(['invoke', '--event', 'huge.json'], { cwd: dir });
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toMatch(/^svl: svl dev at http:\/\/127\.0\.0\.1:\d+ refused the invocation \(RequestEntityTooLargeException: Request must be smaller than \d+ bytes .*\) — fix the event, or see the svl dev output$/);
+    } finally {
+      await dev.stop();
+    }
+  });
 });
 
 describe('svl invoke --remote', () => {
