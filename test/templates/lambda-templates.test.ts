@@ -79,8 +79,11 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
   });
 
   it('writes an svl.json that validates against the schema, arm64 by default', async () => {
-    const config = await parseConfig(await readFile(path.join(dir, 'svl.json'), 'utf8'));
+    const written = await readFile(path.join(dir, 'svl.json'), 'utf8');
+    const config = await parseConfig(written);
     expect(config).toMatchObject({ name, platform: 'lambda', language, flavor, runtime: 'provided.al2023', arch: 'arm64', memory: 128 });
+    // parseConfig fills runtime/arch/memory defaults, so check the file as written too.
+    expect(JSON.parse(written)).toMatchObject({ runtime: 'provided.al2023', arch: 'arm64', memory: 128 });
     expect(config.size.zip).toBeDefined();
     expect(config.size.binary).toBeDefined();
     expect(config.environment).toEqual({ GREETING: 'Hello' });
