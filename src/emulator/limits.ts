@@ -12,6 +12,5 @@ export const INIT_TIMEOUT_MS = 10_000;
  * us-east-1 on-demand prices, first tier, from the AWS Lambda pricing page (price list of
  * 2025-01-01). The REPORT line's cost is an estimate for comparing builds, not a bill.
  */
-export const PRICE_LIST_DATE = '2025-01-01';
 export const PRICE_PER_GB_SECOND = { x86_64: 0.0000166667, arm64: 0.0000133334 } as const;
 export const PRICE_PER_REQUEST = 0.2 / 1_000_000;
