@@ -31,6 +31,7 @@ describe('svl invoke (one-shot)', () => {
     expect(JSON.parse(fromFile.stdout)).toEqual({ errorMessage: 'something went wrong', errorType: 'errorString' });
     expect(fromFile.stderr).toContain('the function returned an error');
     const fromStdin = await svl(['invoke', '-'], { cwd: dir, input: '{"mode":"version"}' });
+    expect(fromStdin.exitCode).toBe(0);
     expect(fromStdin.stdout).toBe('"v1"');
   });
 
@@ -48,6 +49,7 @@ describe('svl invoke (one-shot)', () => {
     expect(port.stderr).toContain('--port must be a positive whole number');
     const conc = await svl(['dev', '--concurrency', '0'], { cwd: dir });
     expect(conc.exitCode).toBe(2);
+    expect(conc.stderr.trim()).toBe("svl: --concurrency must be a positive whole number, got '0'");
   });
 
   it('rejects bad input with a usage error naming the fix, before building anything', async () => {
@@ -56,8 +58,10 @@ describe('svl invoke (one-shot)', () => {
     expect(bad.stderr).toMatch(/not valid JSON .* — fix the JSON/);
     const both = await svl(['invoke', '--data', '{}', '--event', 'x.json'], { cwd: dir });
     expect(both.exitCode).toBe(2);
+    expect(both.stderr).toContain('give the event one way: --event <file>, --data <json> or - (stdin)');
     const missing = await svl(['invoke', '--event', 'missing.json'], { cwd: dir });
-    expect(missing.stderr).toContain("cannot read event file 'missing.json'");
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr.trim()).toBe("svl: cannot read event file 'missing.json' — check the path");
   });
 
   it('passes an init error the runtime posts to /runtime/init/error on to the caller', async () => {
