@@ -44,7 +44,9 @@ function awsError(res: ServerResponse, status: number, type: string, message: st
 
 async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string, pool: InstancePool, fn: FunctionSettings): Promise<void> {
   const body = await readBody(req, MAX_REQUEST_BYTES);
-  const qualifier = new URL(req.url ?? '/', 'http://localhost').searchParams.get('Qualifier');
+  // Most calls carry no query string: skip the URL parse (a few µs on every invoke) for them.
+  const url = req.url ?? '/';
+  const qualifier = url.includes('?') ? new URL(url, 'http://localhost').searchParams.get('Qualifier') : null;
   if (!namesFunction(ref, fn.name) || (qualifier !== null && qualifier !== '$LATEST')) {
     return awsError(res, 404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:${fn.region}:${fn.accountId}:function:${ref} (svl dev serves '${fn.name}')`);
   }
