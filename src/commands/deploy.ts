@@ -34,10 +34,10 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type DeployFlags = ReturnType<typeof parseDeployFlags>;
+export type DeployFlags = ReturnType<typeof deployFlags>;
 
-function parseDeployFlags(argv: string[]) {
-  const { values, positionals } = parseFlags(argv, FLAGS, 'deploy');
+/** Checks the values parseFlags let through; runs inside withJsonErrors so --json gets these errors as JSON too. */
+function deployFlags({ values, positionals }: ReturnType<typeof parseFlags<typeof FLAGS>>) {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' — see 'svl deploy --help'`);
   if (values.role !== undefined && !/^arn:aws[\w-]*:iam::\d{12}:role\/.+$/.test(values.role)) {
     throw new UsageError(`--role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got '${values.role}'`);
@@ -57,17 +57,17 @@ function parseDeployFlags(argv: string[]) {
     endpointUrl: values['endpoint-url'],
     dryRun: values['dry-run'] ?? false,
     json: values.json ?? false,
-    help: values.help ?? false,
   };
 }
 
 export async function run(io: Io): Promise<number> {
-  const flags = parseDeployFlags(io.argv);
-  if (flags.help) {
+  const parsed = parseFlags(io.argv, FLAGS, 'deploy');
+  if (parsed.values.help) {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  return withJsonErrors(flags.json, io, async () => {
+  return withJsonErrors(parsed.values.json ?? false, io, async () => {
+    const flags = deployFlags(parsed);
     const config = await loadConfig(io.cwd);
     return config.platform === 'cloudrun' ? deployCloudRun(io, config, flags) : deployLambdaCommand(io, config, flags);
   });

@@ -262,6 +262,10 @@ describe('svl deploy (Lambda) error paths', () => {
     const r = await deploy(['--role', 'not-an-arn']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--role must be an IAM role ARN/);
+    // --json callers get the usage error as JSON on stdout too.
+    const j = await deploy(['--alias', '123', '--json']);
+    expect(j.exitCode).toBe(2);
+    expect(JSON.parse(j.stdout)).toEqual({ error: { exitCode: 2, message: expect.stringMatching(/^--alias must be 1-128 of letters, digits, - and _ and not only digits, got '123'$/) } });
   });
 });
 
