@@ -1,7 +1,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { oneOf, parseFlags } from '../cli/args.js';
-import { SvlError, withJsonErrors } from '../cli/errors.js';
+import { SvlError, UsageError, withJsonErrors } from '../cli/errors.js';
 import { EXIT, type Io } from '../cli/io.js';
 import { loadConfig } from '../config/svl-config.js';
 import { artifactStatus, buildArtifact, readManifest } from '../artifacts/build-artifact.js';
@@ -79,7 +79,11 @@ async function report(io: Io, flags: SizeFlags): Promise<number> {
   }
   if (flags.html) {
     const file = path.resolve(io.cwd, flags.html);
-    await writeFile(file, sizeReportHtml(result));
+    try {
+      await writeFile(file, sizeReportHtml(result));
+    } catch (err) {
+      throw new UsageError(`--html ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — pass a file in an existing, writable directory`);
+    }
     io.stderr.write(`svl: wrote ${file}\n`);
   }
 

@@ -226,5 +226,10 @@ describe('svl size (Go)', () => {
       await browser.close();
     }
     expect(existsSync(path.join(project.dir, 'size-report.png'))).toBe(true);
+
+    const unwritable = path.join(project.dir, 'no-such-dir', 'report.html');
+    const bad = await svl(['size', '--html', unwritable], { cwd: project.dir, timeout: 5 * 60_000 });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim().split('\n').at(-1)).toBe(`svl: --html ${unwritable}: cannot write it (ENOENT) — pass a file in an existing, writable directory`);
   });
 });
