@@ -1,6 +1,6 @@
 import type { Io } from '../cli/io.js';
 import { EXIT } from '../cli/io.js';
-import { SvlError } from '../cli/errors.js';
+import { SvlError, UsageError } from '../cli/errors.js';
 import { parseFlags, positiveInt } from '../cli/args.js';
 import { loadConfig, type SvlConfig } from '../config/svl-config.js';
 import { toolchainFor } from '../toolchains/index.js';
@@ -47,6 +47,7 @@ export async function run(io: Io): Promise<number> {
     return EXIT.ok;
   }
   const port = values.port === '0' ? 0 : (positiveInt(values.port, '--port') ?? 9000);
+  if (port > 65535) throw new UsageError(`--port must be a TCP port from 1 to 65535 (or 0 for any free one), got '${values.port}'`);
   const concurrency = positiveInt(values.concurrency, '--concurrency');
   const config = await loadConfig(io.cwd);
   const log = (line: string) => io.stdout.write(`${line}\n`);
