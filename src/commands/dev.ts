@@ -129,6 +129,10 @@ async function startLambda(
   } catch (err) {
     await emulator.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SvlError(`port ${port} is in use — pass --port <free port>`);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new SvlError(`cannot listen on --host ${host} (${code}) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0`);
+    }
     throw err;
   }
   await writeDevState(io.cwd, config.name, { pid: process.pid, port: bound, host });

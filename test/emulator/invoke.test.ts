@@ -94,6 +94,13 @@ describe('svl dev refusals', () => {
     await expect(access(path.join(broken, '.svl', 'dev', 'go-faults', 'dev.json'))).rejects.toThrow();
   });
 
+  it('names a --host it cannot listen on', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+    const r = await svl(['dev', '--port', '0', '--host', '192.0.2.1', '--no-watch'], { cwd: dir, timeout: 120_000 });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('svl: cannot listen on --host 192.0.2.1 (EADDRNOTAVAIL) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0');
+  });
+
   it('names a port that is already taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
