@@ -31,3 +31,8 @@ export function positiveInt(value: string | undefined, flag: string): number | u
   }
   return Number(value);
 }
+
+/** For commands that take no positional arguments: a stray word is a usage error, not silently ignored. */
+export function noPositionals(positionals: string[], command: string): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' — see 'svl ${command} --help'`);
+}

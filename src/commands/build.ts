@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { taskLog } from '@clack/prompts';
-import { oneOf, parseFlags } from '../cli/args.js';
+import { noPositionals, oneOf, parseFlags } from '../cli/args.js';
 import { withJsonErrors } from '../cli/errors.js';
 import { EXIT, isInteractive, type Io } from '../cli/io.js';
 import { loadConfig } from '../config/svl-config.js';
@@ -20,13 +20,14 @@ Options:
 `;
 
 export async function run(io: Io): Promise<number> {
-  const { values } = parseFlags(io.argv, { arch: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'build');
+  const { values, positionals } = parseFlags(io.argv, { arch: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'build');
   if (values.help) {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
   const json = Boolean(values.json);
   return withJsonErrors(json, io, async () => {
+    noPositionals(positionals, 'build');
     const arch = oneOf(values.arch, ['arm64', 'x86_64'] as const, '--arch');
     const config = await loadConfig(io.cwd);
     const log = buildLog(io, json, `Building ${config.name} (${config.language}, ${arch ?? config.arch})`);

@@ -1,7 +1,7 @@
 import type { Io } from '../cli/io.js';
 import { EXIT } from '../cli/io.js';
 import { SvlError, UsageError } from '../cli/errors.js';
-import { parseFlags, positiveInt } from '../cli/args.js';
+import { noPositionals, parseFlags, positiveInt } from '../cli/args.js';
 import { loadConfig, type SvlConfig } from '../config/svl-config.js';
 import { toolchainFor } from '../toolchains/index.js';
 import {
@@ -31,7 +31,7 @@ Options:
 `;
 
 export async function run(io: Io): Promise<number> {
-  const { values } = parseFlags(
+  const { values, positionals } = parseFlags(
     io.argv,
     {
       port: { type: 'string' },
@@ -46,6 +46,7 @@ export async function run(io: Io): Promise<number> {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
+  noPositionals(positionals, 'dev');
   const port = values.port === '0' ? 0 : (positiveInt(values.port, '--port') ?? 9000);
   if (port > 65535) throw new UsageError(`--port must be a TCP port from 1 to 65535 (or 0 for any free one), got '${values.port}'`);
   const concurrency = positiveInt(values.concurrency, '--concurrency');

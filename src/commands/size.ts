@@ -1,6 +1,6 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { oneOf, parseFlags } from '../cli/args.js';
+import { noPositionals, oneOf, parseFlags } from '../cli/args.js';
 import { SvlError, UsageError, withJsonErrors } from '../cli/errors.js';
 import { EXIT, type Io } from '../cli/io.js';
 import { loadConfig } from '../config/svl-config.js';
@@ -27,7 +27,7 @@ Options:
 `;
 
 export async function run(io: Io): Promise<number> {
-  const { values } = parseFlags(
+  const { values, positionals } = parseFlags(
     io.argv,
     {
       json: { type: 'boolean' },
@@ -45,7 +45,10 @@ export async function run(io: Io): Promise<number> {
     return EXIT.ok;
   }
   const json = Boolean(values.json);
-  return withJsonErrors(json, io, () => report(io, { ...values, json }));
+  return withJsonErrors(json, io, () => {
+    noPositionals(positionals, 'size');
+    return report(io, { ...values, json });
+  });
 }
 
 interface SizeFlags {

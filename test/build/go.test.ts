@@ -96,6 +96,13 @@ describe('svl build (Go)', () => {
     const r = await svl(['build', '--arch', 'mips'], { cwd: project.dir });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/unknown --arch 'mips' — valid: arm64, x86_64/);
+    // A stray word is refused, not silently ignored; --json gets the error as JSON.
+    const stray = await svl(['build', 'x86_64'], { cwd: project.dir });
+    expect(stray.exitCode).toBe(2);
+    expect(stray.stderr.trim()).toBe("svl: unexpected argument 'x86_64' — see 'svl build --help'");
+    const straySize = await svl(['size', '--json', 'bootstrap'], { cwd: project.dir });
+    expect(straySize.exitCode).toBe(2);
+    expect(JSON.parse(straySize.stdout)).toEqual({ error: { message: "unexpected argument 'bootstrap' — see 'svl size --help'", exitCode: 2 } });
   });
 });
 

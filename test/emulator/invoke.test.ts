@@ -47,6 +47,9 @@ describe('svl invoke (one-shot)', () => {
     const port = await svl(['dev', '--port', 'abc'], { cwd: dir });
     expect(port.exitCode).toBe(2);
     expect(port.stderr).toContain('--port must be a positive whole number');
+    const stray = await svl(['dev', '8080'], { cwd: dir });
+    expect(stray.exitCode).toBe(2);
+    expect(stray.stderr.trim()).toBe("svl: unexpected argument '8080' — see 'svl dev --help'");
     const outOfRange = await svl(['dev', '--port', '70000'], { cwd: dir });
     expect(outOfRange.exitCode).toBe(2);
     expect(outOfRange.stderr.trim()).toBe("svl: --port must be a TCP port from 1 to 65535 (or 0 for any free one), got '70000'");
