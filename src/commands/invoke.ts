@@ -47,6 +47,7 @@ export async function run(io: Io): Promise<number> {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
+  if (values.region !== undefined && !values.remote) throw new UsageError('--region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
   const payload = await readEvent(io, values.event, values.data, positionals);
   const config = await loadConfig(io.cwd);
   if (config.platform !== 'lambda') throw new UsageError(`svl invoke is for Lambda projects — ${config.name} is a Cloud Run service: run 'svl dev' and send it HTTP requests`);

@@ -68,6 +68,9 @@ describe('svl invoke (one-shot)', () => {
     const missing = await svl(['invoke', '--event', 'missing.json'], { cwd: dir });
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr.trim()).toBe("svl: cannot read event file 'missing.json' — check the path");
+    const region = await svl(['invoke', '--region', 'eu-west-1'], { cwd: dir });
+    expect(region.exitCode).toBe(2);
+    expect(region.stderr.trim()).toBe('svl: --region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
   });
 
   it('passes an init error the runtime posts to /runtime/init/error on to the caller', async () => {
