@@ -55,4 +55,8 @@ it('ignores files that .gitignore excludes', async () => {
   await writeFile(path.join(dir, 'generated', 'gen.go'), 'package main\n');
   await new Promise((r) => setTimeout(r, 1_500));
   expect(dev.stderr().slice(mark)).not.toContain('rebuilding');
+  // Control: the watcher is alive, and the next tracked edit's rebuild does not list the ignored file.
+  await writeFile(path.join(dir, 'main.go'), await readFile(path.join(dir, 'main.go'), 'utf8'));
+  await dev.waitForStderr(/changed — rebuilding/, 10_000, mark);
+  expect(dev.stderr().slice(mark)).toMatch(/^svl dev: main\.go changed — rebuilding/m);
 }, 30_000);
