@@ -236,6 +236,7 @@ describe('svl deploy (Lambda) error paths', () => {
     const home = fx.dir;
     const r = await deploy([], { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none` });
     expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(/^svl: no AWS region — pass --region, set AWS_REGION/);
   });
 
@@ -261,7 +262,7 @@ describe('svl deploy (Lambda) error paths', () => {
   it('bad flags are usage errors (exit 2)', async () => {
     const r = await deploy(['--role', 'not-an-arn']);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toMatch(/--role must be an IAM role ARN/);
+    expect(r.stderr.trim()).toBe("svl: --role must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), got 'not-an-arn'");
     // --json callers get the usage error as JSON on stdout too.
     const j = await deploy(['--alias', '123', '--json']);
     expect(j.exitCode).toBe(2);

@@ -102,6 +102,7 @@ describe('bad input', () => {
     await writeFile(path.join(dir, 'keep.txt'), 'mine\n');
     const result = await svl(['new', dir, '--template', 'broken', '--overwrite'], { cwd: parent, env: fixtures });
     expect(result.exitCode).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^svl: template file .*z\.txt\.hbs does not render: .* — fix the template$/);
     expect(await listTree(parent)).toEqual(['proj/keep.txt']);
     expect(existsSync(path.join(dir, '.git', 'HEAD'))).toBe(true);
   });
