@@ -1,5 +1,8 @@
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/svl-config.js';
+import { loadConfig, parseConfig } from '../src/config/svl-config.js';
 
 describe('svl.json validation', () => {
   it('fills Lambda defaults', async () => {
@@ -23,5 +26,12 @@ describe('svl.json validation', () => {
     expect(err.message).toMatch(/^svl\.json is not valid JSON \(.+\) — fix the JSON syntax in svl\.json$/);
     expect(err.message).not.toContain('\n');
     expect(err.exitCode).toBe(1);
+  });
+
+  it('tells a missing svl.json from one it cannot read', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'svl-config-'));
+    await expect(loadConfig(dir)).rejects.toMatchObject({ exitCode: 1, message: `no svl.json in ${dir} — run svl inside a generated project, or create one with 'svl new'` });
+    await mkdir(path.join(dir, 'svl.json'));
+    await expect(loadConfig(dir)).rejects.toMatchObject({ exitCode: 1, message: `cannot read ${path.join(dir, 'svl.json')} (EISDIR) — make it a readable file` });
   });
 });

@@ -88,7 +88,9 @@ export async function loadConfig(projectDir: string): Promise<SvlConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw new SvlError(`cannot read ${file} (${code ?? (err as Error).message}) — make it a readable file`);
     throw new SvlError(`no ${CONFIG_FILE} in ${projectDir} — run svl inside a generated project, or create one with 'svl new'`);
   }
   return parseConfig(text, file);
