@@ -177,6 +177,16 @@ describe('svl deploy (Cloud Run)', () => {
     await fs.remove(bin);
   });
 
+  it("a gcloud whose 'auth list' fails silently: the error names the exit code and 'gcloud init'", async () => {
+    // A stand-in gcloud that exits 1 with no output (a broken installation), first on PATH.
+    const bin = await scratchDir('deploy-silent-gcloud');
+    await writeFile(path.join(bin, 'gcloud'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const r = await svl(['deploy'], { cwd: project, env: { PATH: `${bin}:${process.env.PATH}` } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe("svl: 'gcloud auth list' failed (exit 1) — run 'gcloud init' to repair the gcloud configuration");
+    await fs.remove(bin);
+  });
+
   it('Lambda-only flags are usage errors on a Cloud Run project', async () => {
     const r = await svl(['deploy', '--function-url'], { cwd: project });
     expect(r.exitCode).toBe(2);

@@ -24,7 +24,8 @@ export async function requireGcloudAccount(g: GcloudEnv): Promise<string> {
     throw new SvlError(`gcloud is not installed — ${INSTALL_HINT}`);
   }
   if (result.exitCode !== 0) {
-    const why = (result.stderr || result.stdout || '').trim().split('\n').pop();
+    // gcloud's last line says why; a silent failure still gets its exit code, not "undefined".
+    const why = (result.stderr || result.stdout || '').trim().split('\n').pop() || `exit ${result.exitCode}`;
     throw new SvlError(`'gcloud auth list' failed (${why}) — run 'gcloud init' to repair the gcloud configuration`);
   }
   let accounts: Array<{ account?: string; status?: string }>;
