@@ -4,6 +4,9 @@ import type { FunctionSettings } from './function-settings.js';
 import { startPublicServer } from './public-server.js';
 import { newInvocation, type InvocationResult } from './invocation.js';
 
+/** How long answers already computed may take to reach their callers at shutdown. */
+const CLOSE_GRACE_MS = 2_000;
+
 export interface EmulatorOptions {
   fn: FunctionSettings;
   binary: string;
@@ -33,11 +36,16 @@ export class LambdaEmulator {
     return this.pool.invoke(newInvocation(payload));
   }
 
+  /**
+   * Stops accepting, answers every pending caller (the pool refuses queued invocations and ends
+   * running ones), lets those answers reach the wire, then drops what is left.
+   */
   async close(): Promise<void> {
-    if (this.server) {
-      this.server.close();
-      this.server.closeAllConnections();
-    }
+    const server = this.server;
+    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+    server?.closeIdleConnections();
     await this.pool.close();
+    await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, CLOSE_GRACE_MS).unref())]);
+    server?.closeAllConnections();
   }
 }

@@ -1,5 +1,5 @@
 import { Sandbox } from './sandbox.js';
-import type { Invocation, InvocationResult } from './invocation.js';
+import { errorOutcome, type Invocation, type InvocationResult } from './invocation.js';
 import type { FunctionSettings } from './function-settings.js';
 
 export interface PoolOptions {
@@ -53,6 +53,15 @@ export class InstancePool {
 
   async close(): Promise<void> {
     this.closed = true;
+    // Every caller gets an answer: invocations still waiting for an instance are refused, not dropped.
+    for (const { inv, resolve } of this.invocationQueue.splice(0)) {
+      resolve({
+        requestId: inv.requestId,
+        outcome: errorOutcome('ServiceException', 'svl dev is shutting down; the invocation was not run'),
+        log: [],
+        report: '',
+      });
+    }
     const all = [...this.gen.keys()];
     for (const s of all) s.kill();
     await Promise.all(all.map((s) => s.exited));
