@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SvlError } from '../cli/errors.js';
@@ -34,12 +34,17 @@ export async function withTargetDirLock<T>(targetDir: string, fn: () => Promise<
   }
 }
 
+/** A lock without its pid file for longer than this was left by a process that died creating it. */
+const PID_WRITE_GRACE_MS = 10_000;
+
 async function holderIsGone(lockDir: string): Promise<boolean> {
   let pid: number;
   try {
     pid = Number(await readFile(path.join(lockDir, 'pid'), 'utf8'));
   } catch {
-    return false; // being created right now
+    // No pid yet: being created right now, unless its creator died between mkdir and writeFile.
+    const created = await stat(lockDir).then((s) => s.mtimeMs, () => Date.now());
+    return Date.now() - created > PID_WRITE_GRACE_MS;
   }
   if (!pid) return false;
   try {

@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,5 +85,20 @@ describe('shared target dir lock', () => {
     expect(ran).toBe(false);
     // Released: the next build gets it at once.
     expect(await withTargetDirLock(targetDir, async () => 'built', 300)).toBe('built');
+  });
+
+  it('takes over a lock left without a pid by a process that died creating it', async () => {
+    const targetDir = await mkdtemp(path.join(os.tmpdir(), 'svl-lock-'));
+    const lockDir = path.join(targetDir, '.svl-build.lock');
+    await mkdir(lockDir);
+    const longAgo = new Date(Date.now() - 60_000);
+    await utimes(lockDir, longAgo, longAgo);
+    expect(await withTargetDirLock(targetDir, async () => 'built', 2_000)).toBe('built');
+  });
+
+  it('waits on a lock that is being created right now (no pid yet, fresh)', async () => {
+    const targetDir = await mkdtemp(path.join(os.tmpdir(), 'svl-lock-'));
+    await mkdir(path.join(targetDir, '.svl-build.lock'));
+    await expect(withTargetDirLock(targetDir, async () => 'built', 300)).rejects.toMatchObject({ name: 'SvlError' });
   });
 });
