@@ -124,7 +124,8 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     const out = await invoke({ mode: 'alloc', mb: 200 });
     expect(out.FunctionError).toBe('Unhandled');
     expect(decode(out.Payload)).toMatchObject({ errorType: 'Runtime.OutOfMemory' });
-    expect(Number(REPORT_RE.exec(tail(out.LogResult))![5])).toBeGreaterThan(128);
+    // The sampler ends the instance as soon as RSS passes 128 MB, so the peak can round to 128 (as Lambda shows it).
+    expect(Number(REPORT_RE.exec(tail(out.LogResult))![5])).toBeGreaterThanOrEqual(128);
   });
 
   it('reports Max Memory Used that agrees with the process\'s own getrusage peak', async () => {
