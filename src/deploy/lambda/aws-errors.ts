@@ -50,7 +50,17 @@ export function toSvlError(err: unknown, action: string, endpoint: string): SvlE
   if (e.name === 'InvalidParameterValueException' && /cannot be assumed/i.test(e.message ?? '')) {
     return new SvlError(`Lambda cannot assume the execution role — check that the --role ARN exists and trusts lambda.amazonaws.com, or omit --role to let svl create one`);
   }
-  return new SvlError(`${action} failed: ${e.name ?? 'Error'}: ${(e.message ?? String(err)).split('\n')[0]}`);
+  const detail = `${action} failed: ${e.name ?? 'Error'}: ${(e.message ?? String(err)).split('\n')[0]}`;
+  return new SvlError(`${detail} — ${fixFor(e)}`);
+}
+
+/** The next step for failures that are not about reachability, credentials or permissions. */
+function fixFor(e: AwsLikeError): string {
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  if (/Throttl|TooManyRequests/.test(e.name ?? '') || status === 429) return 'AWS is throttling this account; run svl deploy again in a minute';
+  if (status >= 500) return 'an AWS-side error; run svl deploy again';
+  if (/InvalidParameterValue|Validation/.test(e.name ?? '')) return 'check the matching field in svl.json (svl deploy --dry-run shows what would be sent)';
+  return 'fix what AWS names above, then run svl deploy again (svl deploy --dry-run shows the plan)';
 }
 
 /** An AWS failure tagged with the IAM action of the call, so the message can name it. */
