@@ -24,8 +24,8 @@ Cloud Run projects: runs the service with PORT set.
 
 Options:
   --port <n>          port to listen on (default 9000)
-  --host <addr>       address to listen on (default 127.0.0.1)
-  --concurrency <n>   Lambda instances at most (default: svl.json "concurrency", else 4)
+  --host <addr>       Lambda: address to listen on (default 127.0.0.1)
+  --concurrency <n>   Lambda: instances at most (default: svl.json "concurrency", else 4)
   --no-watch          build once, do not rebuild on changes
   -h, --help          show this help
 `;
@@ -35,7 +35,7 @@ export async function run(io: Io): Promise<number> {
     io.argv,
     {
       port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
+      host: { type: 'string' },
       concurrency: { type: 'string' },
       watch: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h' },
@@ -53,6 +53,12 @@ export async function run(io: Io): Promise<number> {
   const config = await loadConfig(io.cwd);
   const log = (line: string) => io.stdout.write(`${line}\n`);
   const say = (line: string) => io.stderr.write(`svl dev: ${line}\n`);
+
+  if (config.platform === 'cloudrun') {
+    // The service binds 0.0.0.0:$PORT itself (Cloud Run's contract) and serves requests concurrently.
+    if (values.host !== undefined) throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host');
+    if (concurrency !== undefined) throw new UsageError('--concurrency applies to Lambda projects; a Cloud Run service handles its own concurrency — drop --concurrency');
+  }
 
   const toolchain = toolchainFor(config.language);
   const snapshots = new BuildSnapshots(io.cwd, config.name);
@@ -77,7 +83,7 @@ export async function run(io: Io): Promise<number> {
   const server =
     config.platform === 'cloudrun'
       ? await startCloudRun(io, config, first, port, log, say)
-      : await startLambda(io, config, first, port, values.host!, concurrency ?? config.concurrency ?? 4, log, say);
+      : await startLambda(io, config, first, port, values.host ?? '127.0.0.1', concurrency ?? config.concurrency ?? 4, log, say);
 
   let rebuilding: Promise<void> = Promise.resolve();
   const watcher = values.watch

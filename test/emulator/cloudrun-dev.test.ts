@@ -34,3 +34,13 @@ it('restarts the service on a source change', async () => {
   const res = await fetch(`${dev.url}/health`, { signal: AbortSignal.timeout(5_000) });
   expect(await res.json()).toMatchObject({ status: 'ok-after-edit' });
 }, 180_000);
+
+it('refuses the Lambda-only --host and --concurrency on a Cloud Run project (exit 2, naming the fix)', async () => {
+  const { svl } = await import('../support/cli.js');
+  const host = await svl(['dev', '--host', '0.0.0.0'], { cwd: dir });
+  expect(host.exitCode).toBe(2);
+  expect(host.stderr).toBe("svl: --host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host");
+  const conc = await svl(['dev', '--concurrency', '3'], { cwd: dir });
+  expect(conc.exitCode).toBe(2);
+  expect(conc.stderr).toMatch(/--concurrency applies to Lambda projects.* — drop --concurrency$/);
+});
