@@ -22,6 +22,10 @@ export async function zipBootstrap(binaryPath: string, zipPath: string): Promise
   for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
   const data = Buffer.concat(chunks);
   await writeFile(zipPath, data);
-  // base64, the form Lambda reports as CodeSha256, so deploy can compare without re-hashing.
-  return { bytes: data.length, sha256: createHash('sha256').update(data).digest('base64') };
+  return { bytes: data.length, sha256: codeSha256(data) };
+}
+
+/** Lambda's CodeSha256: base64 of the SHA-256 of the zip. build.json and deploy both use this form. */
+export function codeSha256(zip: Buffer): string {
+  return createHash('sha256').update(zip).digest('base64');
 }

@@ -19,7 +19,8 @@ import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
 import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
 import { createRole, executionRoleName, findRole } from './execution-role.js';
-import { codeSha256, configChanges, tagChanges, type DesiredFunction } from './function-config.js';
+import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
+import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
 import { applyFunctionUrl, plannedUrlChanges, readUrlState, URL_PERMISSIONS, type UrlState } from './function-url.js';
 import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { Arch, SvlConfig } from '../../config/svl-config.js';
 
@@ -28,11 +27,6 @@ export function desiredFunction(config: SvlConfig): DesiredFunction {
     description: config.description ?? '',
     tags: { ...config.tags, 'managed-by': 'svl' },
   };
-}
-
-/** Lambda's CodeSha256: base64 of the SHA-256 of the uploaded zip. */
-export function codeSha256(zip: Buffer): string {
-  return createHash('sha256').update(zip).digest('base64');
 }
 
 export interface FieldChange {
