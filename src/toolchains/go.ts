@@ -4,9 +4,8 @@ import path from 'node:path';
 import type { Arch } from '../config/svl-config.js';
 import { devDir, stagingDir } from '../artifacts/layout.js';
 import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
-import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
-import { SvlError } from '../cli/errors.js';
-import { groupSymbolsBy, parseNm } from './symbol-sizes.js';
+import { runTool } from './run-tool.js';
+import { requireNm, symbolSizesBy } from './symbol-sizes.js';
 
 const GOARCH: Record<Arch, string> = { arm64: 'arm64', x86_64: 'amd64' };
 
@@ -55,7 +54,7 @@ export const goToolchain: Toolchain = {
   },
 
   async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
-    if (!(await hasTool('nm', ['--version']))) throw new SvlError(INSTALL_HINTS.nm!);
+    await requireNm();
     // Same flags as the release build but keeping the symbol table, so nm can name every byte.
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'svl-go-nm-'));
     try {
@@ -68,12 +67,7 @@ export const goToolchain: Toolchain = {
       });
       // binutils nm, not `go tool nm`: the latter labels .noptrbss symbols as data (D), which
       // would count a 32 MiB zeroed FIPS buffer as file bytes.
-      const lines = await runTool('nm', ['-S', '--size-sort', binary], {
-        cwd: req.projectDir,
-        captureStdout: true,
-        what: 'nm failed',
-      });
-      return groupSymbolsBy(parseNm(lines), goPackageOf);
+      return await symbolSizesBy(binary, goPackageOf, { cwd: req.projectDir, demangle: false });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import type { Arch } from '../config/svl-config.js';
 import { devDir, stagingDir } from '../artifacts/layout.js';
 import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
-import { groupSymbolsBy, parseNm, rustCrateOf } from './symbol-sizes.js';
+import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
 import { withTargetDirLock } from './target-dir-lock.js';
 
 export const RUST_TARGET: Record<Arch, string> = { arm64: 'aarch64-unknown-linux-gnu', x86_64: 'x86_64-unknown-linux-gnu' };
@@ -123,18 +123,13 @@ export const rustToolchain: Toolchain = {
   },
 
   async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
-    if (!(await hasTool('nm', ['--version']))) throw new SvlError(INSTALL_HINTS.nm!);
+    await requireNm();
     const { targetDir, bin } = await cargoProject(req.projectDir, req.env);
     // The project's release profile with the symbol table kept. A host build: crate proportions do
     // not depend on the arch, and it works where the Lambda arch's std is not installed.
     return withTargetDirLock(targetDir, async () => {
       const exe = await cargoBuildExecutable(req.projectDir, bin, ['--release', '--config', 'profile.release.strip=false'], req);
-      const lines = await runTool('nm', ['-S', '--size-sort', '-C', exe], {
-        cwd: req.projectDir,
-        captureStdout: true,
-        what: 'nm failed',
-      });
-      return groupSymbolsBy(parseNm(lines), rustCrateOf);
+      return symbolSizesBy(exe, rustCrateOf, { cwd: req.projectDir, demangle: true });
     });
   },
 };

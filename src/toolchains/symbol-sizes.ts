@@ -1,4 +1,24 @@
+import { SvlError } from '../cli/errors.js';
 import type { SizeEntry } from './toolchain.js';
+import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
+
+/** Checked before the (slow) unstripped build, so a missing nm is one line, not a wasted build. */
+export async function requireNm(): Promise<void> {
+  if (!(await hasTool('nm', ['--version']))) throw new SvlError(INSTALL_HINTS.nm!);
+}
+
+/**
+ * Bytes of an unstripped binary by owner (crate or package), read with binutils nm — one reader
+ * for both languages; `demangle` for Rust's mangled names.
+ */
+export async function symbolSizesBy(binary: string, ownerOf: (symbol: string) => string, opts: { cwd: string; demangle: boolean }): Promise<SizeEntry[]> {
+  const lines = await runTool('nm', ['-S', '--size-sort', ...(opts.demangle ? ['-C'] : []), binary], {
+    cwd: opts.cwd,
+    captureStdout: true,
+    what: 'nm failed',
+  });
+  return groupSymbolsBy(parseNm(lines), ownerOf);
+}
 
 /** Sums symbol sizes per owner (crate or package), largest first. */
 export function groupSymbolsBy(symbols: { name: string; bytes: number }[], ownerOf: (symbol: string) => string): SizeEntry[] {
