@@ -27,7 +27,10 @@ const freePort = () =>
 async function startMoto() {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore', env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' } });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    stdio: 'ignore',
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+  });
   for (let i = 0; i < 150; i++) {
     try {
       if ((await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' })).ok) return { endpoint, child };
@@ -62,7 +65,15 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const moto = await startMoto();
 const dir = mkdtempSync(path.join(root, '.cache', 'bench-deploy-'));
 try {
-  const env = { ...process.env, CI: 'true', AWS_ENDPOINT_URL: moto.endpoint, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+  const env = {
+    ...process.env,
+    CI: 'true',
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_REGION: 'us-east-1',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   const times = { floor: [], first: [], unchanged: [], changed: [] };
   for (let i = 0; i < runs; i++) {
     await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' });
@@ -84,7 +95,13 @@ try {
   for (const [label, xs] of rows) {
     const ms = xs.map((x) => x.ms);
     const bytes = median(xs.map((x) => x.uploaded));
-    console.log(`${label.padEnd(40)}${median(ms).toFixed(0).padStart(11)}${Math.min(...ms).toFixed(0).padStart(9)}${Math.max(...ms).toFixed(0).padStart(9)}${`${(bytes / 1024).toFixed(0)} KiB`.padStart(12)}`);
+    console.log(
+      `${label.padEnd(40)}${median(ms).toFixed(0).padStart(11)}${Math.min(...ms)
+        .toFixed(0)
+        .padStart(9)}${Math.max(...ms)
+        .toFixed(0)
+        .padStart(9)}${`${(bytes / 1024).toFixed(0)} KiB`.padStart(12)}`,
+    );
   }
 } finally {
   moto.child.kill('SIGTERM');

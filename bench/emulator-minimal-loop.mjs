@@ -52,8 +52,10 @@ runtimeApi.listen(0, '127.0.0.1', () => {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-  createServer((req, res) => body(req, (payload) => {
-    pending = { payload, res };
-    deliver();
-  })).listen(Number(port), '127.0.0.1');
+  createServer((req, res) =>
+    body(req, (payload) => {
+      pending = { payload, res };
+      deliver();
+    }),
+  ).listen(Number(port), '127.0.0.1');
 });

@@ -6,7 +6,7 @@
 // computing, which is what the instance pool's 4-vs-1 scaling looks like when cores are not the limit.
 // Usage: npm run build && node bench/emulator.mjs [requests]   — prints one comparison table.
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import http, { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,9 @@ const SLEEP_MS = 20;
 const SLEEP = { event: JSON.stringify({ mode: 'sleep', ms: SLEEP_MS }), expect: '"slept"', requests: 240, warmup: 8 };
 
 const children = new Set();
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 async function waitForHttp(url, child, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -150,7 +152,9 @@ async function rie(bootstrap) {
  */
 async function minimalEmulator(bootstrap) {
   const port = await getPort({ host: '127.0.0.1' });
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/emulator-minimal-loop.mjs'), String(port), bootstrap], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bench/emulator-minimal-loop.mjs'), String(port), bootstrap], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.add(child);
   try {
     const url = `http://127.0.0.1:${port}/`;
@@ -205,7 +209,10 @@ try {
   console.log(`${'target'.padEnd(36)} ${'conc'.padStart(4)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
   for (const [name, c, r] of rows) {
     if (r.unavailable) console.log(`${name.padEnd(36)} ${String(c).padStart(4)}  ${r.unavailable}`);
-    else console.log(`${name.padEnd(36)} ${String(c).padStart(4)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`);
+    else
+      console.log(
+        `${name.padEnd(36)} ${String(c).padStart(4)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`,
+      );
   }
   console.log('\nGoals:');
   if (!rieResult.unavailable) {
@@ -215,10 +222,16 @@ try {
     console.log('  vs RIE: not measurable here (RIE unavailable)');
   }
   console.log(`  p50 added over the bare HTTP hop (emulator + function): ${(one.p50 - rows[0][2].p50).toFixed(3)} ms`);
-  console.log(`  p50 added over the minimal Runtime API loop (svl dev's pool, limits, logs, REPORT): ${(one.p50 - minimal.p50).toFixed(3)} ms; req/s ${(one.rps / minimal.rps).toFixed(2)}x`);
+  console.log(
+    `  p50 added over the minimal Runtime API loop (svl dev's pool, limits, logs, REPORT): ${(one.p50 - minimal.p50).toFixed(3)} ms; req/s ${(one.rps / minimal.rps).toFixed(2)}x`,
+  );
   const cpus = os.cpus().length;
-  console.log(`  4 instances / 1 instance req/s: ${(four.rps / one.rps).toFixed(2)}x CPU-bound hello (goal >= 1.8x), ${(sleepFour.rps / sleepOne.rps).toFixed(2)}x ${SLEEP_MS} ms sleep (ideal 4.00x)`);
-  console.log(`    why they differ: hello is pure CPU and one instance's loop (client, emulator, function) already keeps more than one of the ${cpus} CPUs busy, so 4 instances only queue for the same cores; a sleeping handler leaves the cores idle, so the pool overlaps 4 waits`);
+  console.log(
+    `  4 instances / 1 instance req/s: ${(four.rps / one.rps).toFixed(2)}x CPU-bound hello (goal >= 1.8x), ${(sleepFour.rps / sleepOne.rps).toFixed(2)}x ${SLEEP_MS} ms sleep (ideal 4.00x)`,
+  );
+  console.log(
+    `    why they differ: hello is pure CPU and one instance's loop (client, emulator, function) already keeps more than one of the ${cpus} CPUs busy, so 4 instances only queue for the same cores; a sleeping handler leaves the cores idle, so the pool overlaps 4 waits`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

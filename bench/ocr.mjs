@@ -46,7 +46,11 @@ async function memory(pid) {
 }
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const median = (xs) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 
 /** CONCURRENCY workers each POSTing `rounds` times; latencies sorted ascending. */
 async function load(url, body, rounds) {
@@ -86,7 +90,10 @@ async function measure(lang, binary, image, fakeUrl) {
     const idle = await memory(service.child.pid);
     let peakDuringLoad = idle.rss;
     const sampler = setInterval(() => {
-      memory(service.child.pid).then((m) => (peakDuringLoad = Math.max(peakDuringLoad, m.rss)), () => {});
+      memory(service.child.pid).then(
+        (m) => (peakDuringLoad = Math.max(peakDuringLoad, m.rss)),
+        () => {},
+      );
     }, 50);
     // One warm-up round so connection pools exist on both sides, as on a warm instance.
     await load(`${service.url}/v1/ocr`, image, 1);

@@ -40,7 +40,7 @@ const commands = [
 // Round-robin: every round runs each command once, so a busy machine slows them all alike.
 const samples = commands.map(() => []);
 for (let round = 0; round < runs; round++) {
-  commands.forEach(([label, args], i) => samples[i].push(timeOnce(label, args)));
+  for (const [i, [label, args]] of commands.entries()) samples[i].push(timeOnce(label, args));
 }
 const rows = commands.map(([label], i) => {
   const times = samples[i].sort((a, b) => a - b);

@@ -7,7 +7,7 @@
 // Ours: `svl build --arch x86_64` (x86_64 only: this machine has no Rust arm64 std).
 // Usage: npm run build && node bench/size.mjs    (cargo target dir: .cache/cargo-target-bench, or BENCH_CARGO_TARGET_DIR)
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,10 +28,14 @@ const GOALS = { rust: 0.6, go: 0.55 };
 
 /** Generates the project with the built create-serverless-lang, as a user would. */
 function render(template, flavor, out) {
-  execFileSync('node', [CREATE, out, '--template', template, '--name', path.basename(out), '--flavor', flavor, '--arch', 'x86_64', '--yes', '--no-git'], { env, stdio: 'ignore' });
+  execFileSync('node', [CREATE, out, '--template', template, '--name', path.basename(out), '--flavor', flavor, '--arch', 'x86_64', '--yes', '--no-git'], {
+    env,
+    stdio: 'ignore',
+  });
 }
 
-const run = (cmd, args, cwd, extra = {}) => execFileSync(cmd, args, { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }).toString();
+const run = (cmd, args, cwd, extra = {}) =>
+  execFileSync(cmd, args, { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 }).toString();
 
 function ours(dir) {
   const out = JSON.parse(run('node', [SVL, 'build', '--arch', 'x86_64', '--json'], dir));
@@ -82,11 +86,30 @@ try {
 }
 
 const header = ['template', 'flavour', 'ours bootstrap', 'anchor bootstrap', 'ratio', 'ours zip', 'anchor zip', 'ratio', 'goal'];
-const table = [header, ...rows.map(({ template, flavor, lang, a, b }) => {
-  const zr = a.zip / b.zip;
-  const goal = lang === 'rust' && flavor === 'event' ? `≤${GOALS.rust}× and ≤1.0 MB` : `≤${GOALS[lang]}×`;
-  const met = zr <= GOALS[lang] && !(lang === 'rust' && flavor === 'event' && a.zip > 1e6);
-  return [template, flavor, fmt(a.binary), fmt(b.binary), `${(a.binary / b.binary).toFixed(2)}×`, fmt(a.zip), fmt(b.zip), `${zr.toFixed(2)}×`, `${goal} ${met ? 'met' : 'MISSED'}`];
-})];
+const table = [
+  header,
+  ...rows.map(({ template, flavor, lang, a, b }) => {
+    const zr = a.zip / b.zip;
+    const goal = lang === 'rust' && flavor === 'event' ? `≤${GOALS.rust}× and ≤1.0 MB` : `≤${GOALS[lang]}×`;
+    const met = zr <= GOALS[lang] && !(lang === 'rust' && flavor === 'event' && a.zip > 1e6);
+    return [
+      template,
+      flavor,
+      fmt(a.binary),
+      fmt(b.binary),
+      `${(a.binary / b.binary).toFixed(2)}×`,
+      fmt(a.zip),
+      fmt(b.zip),
+      `${zr.toFixed(2)}×`,
+      `${goal} ${met ? 'met' : 'MISSED'}`,
+    ];
+  }),
+];
 const widths = header.map((_, i) => Math.max(...table.map((r) => r[i].length)));
-for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+for (const r of table)
+  console.log(
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );

@@ -30,8 +30,14 @@ describe('svl.json validation', () => {
 
   it('tells a missing svl.json from one it cannot read', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'svl-config-'));
-    await expect(loadConfig(dir)).rejects.toMatchObject({ exitCode: 1, message: `no svl.json in ${dir} — run svl inside a generated project, or create one with 'svl new'` });
+    await expect(loadConfig(dir)).rejects.toMatchObject({
+      exitCode: 1,
+      message: `no svl.json in ${dir} — run svl inside a generated project, or create one with 'svl new'`,
+    });
     await mkdir(path.join(dir, 'svl.json'));
-    await expect(loadConfig(dir)).rejects.toMatchObject({ exitCode: 1, message: `cannot read ${path.join(dir, 'svl.json')} (EISDIR) — make it a readable file` });
+    await expect(loadConfig(dir)).rejects.toMatchObject({
+      exitCode: 1,
+      message: `cannot read ${path.join(dir, 'svl.json')} (EISDIR) — make it a readable file`,
+    });
   });
 });

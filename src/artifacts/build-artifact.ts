@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 import type { Arch, Language, SvlConfig } from '../config/svl-config.js';
 import { toolchainFor } from '../toolchains/index.js';
 import { readElfArch } from './elf.js';
-import { artifactPaths, buildDir, stagingDir } from './layout.js';
+import { artifactPaths, buildDir, stagingDir } from '../project/layout.js';
 import { hashSources } from './sources-hash.js';
 import { zipBootstrap } from './zip-bootstrap.js';
 

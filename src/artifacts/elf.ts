@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import type { Arch } from '../config/svl-config.js';
 
 // ELF e_machine values (System V gABI, "Machine" table): the only two Lambda runs.
-const MACHINES: Record<number, Arch> = { 0x3e: 'x86_64', 0xb7: 'arm64' };
+const MACHINES: Record<number, Arch> = { 62: 'x86_64', 183: 'arm64' };
 
 /** Reads the architecture an executable was built for from its ELF header; null if not a 64-bit ELF. */
 export async function readElfArch(file: string): Promise<Arch | 'other' | null> {

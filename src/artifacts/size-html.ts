@@ -27,7 +27,9 @@ export function sizeReportHtml(report: SizeReport): string {
       const fits = r.w > 60 && r.h > 28;
       const text = fits
         ? `<text x="${(r.x + 6).toFixed(1)}" y="${(r.y + 18).toFixed(1)}">${escapeHtml(truncate(r.item.name, Math.floor(r.w / 7.5)))}</text>` +
-          (r.h > 44 && r.w > 120 ? `<text class="sub" x="${(r.x + 6).toFixed(1)}" y="${(r.y + 36).toFixed(1)}">${formatBytes(r.item.bytes)} · ${r.item.percent}%</text>` : '')
+          (r.h > 44 && r.w > 120
+            ? `<text class="sub" x="${(r.x + 6).toFixed(1)}" y="${(r.y + 36).toFixed(1)}">${formatBytes(r.item.bytes)} · ${r.item.percent}%</text>`
+            : '')
         : '';
       const dark = LIGHT.has(PALETTE[i % PALETTE.length]!) ? ' dark' : '';
       return `<g class="cell${dark}"><title>${escapeHtml(label)}</title><rect x="${r.x.toFixed(1)}" y="${r.y.toFixed(1)}" width="${r.w.toFixed(1)}" height="${r.h.toFixed(1)}" fill="${PALETTE[i % PALETTE.length]}"/>${text}</g>`;

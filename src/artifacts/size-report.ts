@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { SvlConfig } from '../config/svl-config.js';
 import type { SizeEntry } from '../toolchains/toolchain.js';
 import type { BuildManifest } from './build-artifact.js';
-import { artifactPaths } from './layout.js';
+import { artifactPaths } from '../project/layout.js';
 import { parseSize } from './size-units.js';
 
 /**
@@ -46,7 +46,14 @@ export interface SizeReport {
 export function sizeReport(projectDir: string, config: SvlConfig, manifest: BuildManifest, stale: boolean): SizeReport {
   const paths = artifactPaths(projectDir, config.name);
   const rel = (p: string) => path.relative(projectDir, p);
-  const artifact = (name: ArtifactSize['name'], file: string, bytes: number, budgetValue: number | string | undefined, field: string, lambdaLimit: number): ArtifactSize => {
+  const artifact = (
+    name: ArtifactSize['name'],
+    file: string,
+    bytes: number,
+    budgetValue: number | string | undefined,
+    field: string,
+    lambdaLimit: number,
+  ): ArtifactSize => {
     const budget = budgetValue === undefined ? null : parseSize(budgetValue, `svl.json ${field}`);
     const limit = budget === null ? lambdaLimit : Math.min(budget, lambdaLimit);
     return { name, path: rel(file), bytes, limit, budget, lambdaLimit, passed: bytes <= limit };

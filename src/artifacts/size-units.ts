@@ -1,4 +1,4 @@
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 
 // SI units are powers of 1000 (kB, MB, GB; "KB" is read as kB), IEC units powers of 1024 (KiB, MiB, GiB).
 const UNITS: Record<string, number> = {

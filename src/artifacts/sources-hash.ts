@@ -11,11 +11,7 @@ function isBuildInput(rel: string, language: Language): boolean {
   const base = path.posix.basename(rel);
   if (base === 'svl.json') return true;
   if (language === 'go') return (base.endsWith('.go') && !base.endsWith('_test.go')) || base === 'go.mod' || base === 'go.sum';
-  return (
-    base.endsWith('.rs') ||
-    ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'].includes(base) ||
-    rel === '.cargo/config.toml'
-  );
+  return base.endsWith('.rs') || ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'].includes(base) || rel === '.cargo/config.toml';
 }
 
 /**
@@ -33,7 +29,11 @@ export async function hashSources(projectDir: string, language: Language): Promi
   const hash = createHash('sha256');
   for (const rel of files) {
     hash.update(`${rel}\0`);
-    hash.update(createHash('sha256').update(await readFile(path.join(projectDir, rel))).digest());
+    hash.update(
+      createHash('sha256')
+        .update(await readFile(path.join(projectDir, rel)))
+        .digest(),
+    );
   }
   return hash.digest('hex');
 }

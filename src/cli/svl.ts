@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module';
-import type { Io } from './io.js';
-import { EXIT } from './io.js';
-import { SvlError } from './errors.js';
+import { version } from '../core/version.js';
+import type { Io } from '../core/io.js';
+import { EXIT } from '../core/io.js';
+import { SvlError } from '../core/errors.js';
 
 export type CommandModule = { run(io: Io): Promise<number> };
 
@@ -16,10 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   deploy: { summary: 'deploy to AWS Lambda or Cloud Run', load: () => import('../commands/deploy.js') },
 };
 
-export function version(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
-}
+export { version } from '../core/version.js';
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { taskLog } from '@clack/prompts';
-import { noPositionals, oneOf, parseFlags } from '../cli/args.js';
-import { withJsonErrors } from '../cli/errors.js';
-import { EXIT, isInteractive, type Io } from '../cli/io.js';
+import { noPositionals, oneOf, parseFlags } from './support/args.js';
+import { withJsonErrors } from './support/json-errors.js';
+import { EXIT, isInteractive, type Io } from '../core/io.js';
 import { loadConfig } from '../config/svl-config.js';
 import { buildArtifact, type BuiltArtifact } from '../artifacts/build-artifact.js';
 import { formatBytes } from '../artifacts/size-units.js';
@@ -40,17 +40,19 @@ export async function run(io: Io): Promise<number> {
     }
     log.succeeded(`Built ${config.name} for ${artifact.arch}`);
     if (json) {
-      io.stdout.write(`${JSON.stringify(
-        {
-          name: config.name,
-          language: config.language,
-          arch: artifact.arch,
-          bootstrap: { path: artifact.bootstrap, bytes: artifact.binaryBytes },
-          zip: { path: artifact.zip, bytes: artifact.zipBytes, sha256: artifact.zipSha256 },
-        },
-        null,
-        2,
-      )}\n`);
+      io.stdout.write(
+        `${JSON.stringify(
+          {
+            name: config.name,
+            language: config.language,
+            arch: artifact.arch,
+            bootstrap: { path: artifact.bootstrap, bytes: artifact.binaryBytes },
+            zip: { path: artifact.zip, bytes: artifact.zipBytes, sha256: artifact.zipSha256 },
+          },
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       const rel = (p: string) => path.relative(io.cwd, p);
       io.stdout.write(

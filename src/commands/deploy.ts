@@ -1,7 +1,8 @@
-import type { Io } from '../cli/io.js';
-import { EXIT, isInteractive } from '../cli/io.js';
-import { parseFlags } from '../cli/args.js';
-import { SvlError, UsageError, withJsonErrors } from '../cli/errors.js';
+import type { Io } from '../core/io.js';
+import { EXIT, isInteractive } from '../core/io.js';
+import { parseFlags } from './support/args.js';
+import { withJsonErrors } from './support/json-errors.js';
+import { SvlError, UsageError } from '../core/errors.js';
 import { loadConfig, type SvlConfig } from '../config/svl-config.js';
 import { createProgress } from '../deploy/progress.js';
 
@@ -115,7 +116,13 @@ async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags
 }
 
 async function deployCloudRun(io: Io, config: SvlConfig, flags: DeployFlags): Promise<number> {
-  for (const [flag, set] of [['--role', flags.role], ['--function-url', flags.functionUrl], ['--alias', flags.alias], ['--profile', flags.profile], ['--endpoint-url', flags.endpointUrl]] as const) {
+  for (const [flag, set] of [
+    ['--role', flags.role],
+    ['--function-url', flags.functionUrl],
+    ['--alias', flags.alias],
+    ['--profile', flags.profile],
+    ['--endpoint-url', flags.endpointUrl],
+  ] as const) {
     if (set) throw new UsageError(`${flag} applies to Lambda projects only; this project deploys to Cloud Run (svl.json platform "cloudrun")`);
   }
   const { gcloudRunDeployArgv, shellLine } = await import('../deploy/cloudrun/gcloud-argv.js');
@@ -131,7 +138,9 @@ async function deployCloudRun(io: Io, config: SvlConfig, flags: DeployFlags): Pr
   const code = await runGcloud(argv, g, (line) => io.stderr.write(`${line}\n`));
   if (code !== 0) {
     // Cloud Run only moves traffic after a revision is ready, so the previous one keeps serving.
-    throw new SvlError(`gcloud run deploy exited with ${code} — fix the error in its output above and run 'svl deploy' again (the previous revision, if any, still serves)`);
+    throw new SvlError(
+      `gcloud run deploy exited with ${code} — fix the error in its output above and run 'svl deploy' again (the previous revision, if any, still serves)`,
+    );
   }
   if (flags.json) io.stdout.write(`${JSON.stringify({ dryRun: false, command: 'gcloud', argv, account }, null, 2)}\n`);
   return EXIT.ok;

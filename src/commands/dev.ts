@@ -1,7 +1,7 @@
-import type { Io } from '../cli/io.js';
-import { EXIT } from '../cli/io.js';
-import { SvlError, UsageError } from '../cli/errors.js';
-import { noPositionals, parseFlags, positiveInt } from '../cli/args.js';
+import type { Io } from '../core/io.js';
+import { EXIT } from '../core/io.js';
+import { SvlError, UsageError } from '../core/errors.js';
+import { noPositionals, parseFlags, positiveInt } from './support/args.js';
 import { loadConfig, type SvlConfig } from '../config/svl-config.js';
 import { toolchainFor } from '../toolchains/index.js';
 import {
@@ -57,7 +57,8 @@ export async function run(io: Io): Promise<number> {
   if (config.platform === 'cloudrun') {
     // The service binds 0.0.0.0:$PORT itself (Cloud Run's contract) and serves requests concurrently.
     if (values.host !== undefined) throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host');
-    if (concurrency !== undefined) throw new UsageError('--concurrency applies to Lambda projects; a Cloud Run service handles its own concurrency — drop --concurrency');
+    if (concurrency !== undefined)
+      throw new UsageError('--concurrency applies to Lambda projects; a Cloud Run service handles its own concurrency — drop --concurrency');
   }
 
   const toolchain = toolchainFor(config.language);

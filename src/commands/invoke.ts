@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import type { Io } from '../cli/io.js';
-import { EXIT } from '../cli/io.js';
-import { SvlError, UsageError } from '../cli/errors.js';
-import { parseFlags } from '../cli/args.js';
+import type { Io } from '../core/io.js';
+import { EXIT } from '../core/io.js';
+import { SvlError, UsageError } from '../core/errors.js';
+import { parseFlags } from './support/args.js';
 import { loadConfig, type SvlConfig } from '../config/svl-config.js';
 import { toolchainFor } from '../toolchains/index.js';
 import { BuildSnapshots, LambdaEmulator, functionSettings, logTail, readDevState } from '../emulator/index.js';
@@ -47,14 +47,19 @@ export async function run(io: Io): Promise<number> {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (values.region !== undefined && !values.remote) throw new UsageError('--region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
+  if (values.region !== undefined && !values.remote)
+    throw new UsageError('--region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
   const payload = await readEvent(io, values.event, values.data, positionals);
   const config = await loadConfig(io.cwd);
-  if (config.platform !== 'lambda') throw new UsageError(`svl invoke is for Lambda projects — ${config.name} is a Cloud Run service: run 'svl dev' and send it HTTP requests`);
+  if (config.platform !== 'lambda')
+    throw new UsageError(`svl invoke is for Lambda projects — ${config.name} is a Cloud Run service: run 'svl dev' and send it HTTP requests`);
   const answer = values.remote ? await invokeRemote(io, config, payload, values.region) : await invokeLocal(io, config, payload);
   io.stdout.write(`${answer.payload.toString('utf8')}\n`);
   const report = answer.logResult
-    ? Buffer.from(answer.logResult, 'base64').toString('utf8').split('\n').find((l) => l.startsWith('REPORT '))
+    ? Buffer.from(answer.logResult, 'base64')
+        .toString('utf8')
+        .split('\n')
+        .find((l) => l.startsWith('REPORT '))
     : undefined;
   if (report) io.stderr.write(`${report}\n`);
   if (answer.functionError) {
@@ -66,7 +71,8 @@ export async function run(io: Io): Promise<number> {
 
 async function readEvent(io: Io, file: string | undefined, data: string | undefined, positionals: string[]): Promise<Buffer> {
   const stdin = positionals[0] === '-';
-  if (positionals.some((p) => p !== '-')) throw new UsageError(`unexpected argument '${positionals.find((p) => p !== '-')}' — pass the event with --event <file>, --data <json> or -`);
+  if (positionals.some((p) => p !== '-'))
+    throw new UsageError(`unexpected argument '${positionals.find((p) => p !== '-')}' — pass the event with --event <file>, --data <json> or -`);
   if ([file !== undefined, data !== undefined, stdin].filter(Boolean).length > 1) {
     throw new UsageError('give the event one way: --event <file>, --data <json> or - (stdin)');
   }
@@ -168,7 +174,9 @@ async function invokeRemote(io: Io, config: SvlConfig, payload: Buffer, region: 
     return { payload: Buffer.from(out.Payload ?? new Uint8Array()), functionError: out.FunctionError, logResult: out.LogResult };
   } catch (err) {
     if (errorName(err) === 'ResourceNotFoundException') {
-      throw new SvlError(`function ${config.name} is not deployed in ${clients.region} — run 'svl deploy' first, or pass --region <the region it is deployed in>`);
+      throw new SvlError(
+        `function ${config.name} is not deployed in ${clients.region} — run 'svl deploy' first, or pass --region <the region it is deployed in>`,
+      );
     }
     // The IAM action, so an AccessDenied names what to grant.
     throw toSvlError(err, 'lambda:InvokeFunction', clients.endpoint);

@@ -1,7 +1,7 @@
-import { parseFlags } from '../cli/args.js';
-import { UsageError } from '../cli/errors.js';
-import { EXIT, isInteractive, type Io } from '../cli/io.js';
-import { version } from '../cli/svl.js';
+import { parseFlags } from './support/args.js';
+import { UsageError } from '../core/errors.js';
+import { EXIT, isInteractive, type Io } from '../core/io.js';
+import { version } from '../core/version.js';
 import type { BaseContext } from '../scaffold/context.js';
 import { clackPrompter, noPrompter } from '../scaffold/prompter.js';
 import { scaffold } from '../scaffold/scaffold.js';

@@ -1,8 +1,9 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { noPositionals, oneOf, parseFlags } from '../cli/args.js';
-import { SvlError, UsageError, withJsonErrors } from '../cli/errors.js';
-import { EXIT, type Io } from '../cli/io.js';
+import { noPositionals, oneOf, parseFlags } from './support/args.js';
+import { withJsonErrors } from './support/json-errors.js';
+import { SvlError, UsageError } from '../core/errors.js';
+import { EXIT, type Io } from '../core/io.js';
 import { loadConfig } from '../config/svl-config.js';
 import { artifactStatus, buildArtifact, readManifest } from '../artifacts/build-artifact.js';
 import { sizeReportHtml } from '../artifacts/size-html.js';
@@ -85,7 +86,9 @@ async function report(io: Io, flags: SizeFlags): Promise<number> {
     try {
       await writeFile(file, sizeReportHtml(result));
     } catch (err) {
-      throw new UsageError(`--html ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — pass a file in an existing, writable directory`);
+      throw new UsageError(
+        `--html ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — pass a file in an existing, writable directory`,
+      );
     }
     io.stderr.write(`svl: wrote ${file}\n`);
   }

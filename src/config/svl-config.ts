@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 
 export type Arch = 'arm64' | 'x86_64';
 export type Language = 'rust' | 'go';

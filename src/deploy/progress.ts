@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { spinner } from '@clack/prompts';
-import { isInteractive, type Io } from '../cli/io.js';
+import { isInteractive, type Io } from '../core/io.js';
 
 /** Where deploy steps report what they are doing: a spinner on a terminal, plain lines otherwise. */
 export interface Progress {

@@ -1,6 +1,6 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { devDir } from '../artifacts/layout.js';
+import { devDir } from '../project/layout.js';
 
 /**
  * Copies each host build to its own file before running it: the next build overwrites

@@ -1,6 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { devDir } from '../artifacts/layout.js';
+import { devDir } from '../project/layout.js';
 
 /** Written by a running `svl dev` so `svl invoke` finds its port. */
 export interface DevState {

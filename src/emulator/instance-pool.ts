@@ -98,7 +98,10 @@ export class InstancePool {
 
   private release(s: Sandbox): void {
     if (this.closed || s.dead) return;
-    if (this.gen.get(s) !== this.generation) return this.retire(s);
+    if (this.gen.get(s) !== this.generation) {
+      this.retire(s);
+      return;
+    }
     this.idle.push(s);
     this.dispatch();
   }

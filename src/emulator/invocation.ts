@@ -29,7 +29,9 @@ export function newInvocation(payload: Buffer, extra: Partial<Omit<Invocation, '
 
 /** An X-Ray trace header in the format Lambda passes (sampling off: nothing is sent). */
 function traceId(): string {
-  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const epoch = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   // randomUUID draws from Node's entropy cache: no syscall per invocation, unlike randomBytes.
   const hex = randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
   return `Root=1-${epoch}-${hex.slice(0, 24)};Parent=${hex.slice(32, 48)};Sampled=0`;

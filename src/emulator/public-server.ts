@@ -48,7 +48,12 @@ async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string,
   const url = req.url ?? '/';
   const qualifier = url.includes('?') ? new URL(url, 'http://localhost').searchParams.get('Qualifier') : null;
   if (!namesFunction(ref, fn.name) || (qualifier !== null && qualifier !== '$LATEST')) {
-    return awsError(res, 404, 'ResourceNotFoundException', `Function not found: arn:aws:lambda:${fn.region}:${fn.accountId}:function:${ref} (svl dev serves '${fn.name}')`);
+    return awsError(
+      res,
+      404,
+      'ResourceNotFoundException',
+      `Function not found: arn:aws:lambda:${fn.region}:${fn.accountId}:function:${ref} (svl dev serves '${fn.name}')`,
+    );
   }
   if (body === undefined) {
     return awsError(res, 413, 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`);

@@ -175,7 +175,9 @@ export class Sandbox {
     }
     if (body === undefined) {
       send(res, 413, { errorType: 'RequestEntityTooLarge', errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).` });
-      return this.settle(errorOutcome('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`));
+      return this.settle(
+        errorOutcome('Function.ResponseSizeTooLarge', `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`),
+      );
     }
     send(res, 202, { status: 'OK' });
     if (m[2] === 'response') return this.settle({ ok: true, payload: body });
@@ -184,7 +186,10 @@ export class Sandbox {
   }
 
   private next(res: ServerResponse): void {
-    if (this.dead) return send(res, 500, { errorType: 'Runtime.ExitError', errorMessage: 'Container error. Non-recoverable state. Runtime should exit promptly.' });
+    if (this.dead) {
+      send(res, 500, { errorType: 'Runtime.ExitError', errorMessage: 'Container error. Non-recoverable state. Runtime should exit promptly.' });
+      return;
+    }
     if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
     this.waitingNext?.destroy();
     this.waitingNext = res;
@@ -225,7 +230,8 @@ export class Sandbox {
 
   private postInitError(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void {
     if (this.initDurationMs !== undefined) {
-      return send(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after the first /next' });
+      send(res, 403, { errorType: 'InvalidStateTransition', errorMessage: 'init/error after the first /next' });
+      return;
     }
     const errorType = header(req, 'lambda-runtime-function-error-type') ?? 'Runtime.InitError';
     this.initError = { ok: false, errorType, payload: body && body.length > 0 ? body : Buffer.from(JSON.stringify({ errorType, errorMessage: '' })) };

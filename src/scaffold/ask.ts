@@ -1,4 +1,4 @@
-import { SvlError, UsageError } from '../cli/errors.js';
+import { SvlError, UsageError } from '../core/errors.js';
 import type { Context } from './context.js';
 import type { Choice } from './prompter.js';
 

@@ -1,4 +1,4 @@
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 
 export type GitResult = 'committed' | 'git-missing';
 
@@ -15,7 +15,9 @@ export async function initRepository(dir: string, version: string): Promise<GitR
   const git = async (subcommand: string, args: string[], config: string[] = []) => {
     const result = await execa('git', [...config, subcommand, ...args], { cwd: dir, stdin: 'ignore', reject: false });
     if (result.failed) {
-      const [why] = String(result.stderr || result.shortMessage).trim().split('\n');
+      const [why] = String(result.stderr || result.shortMessage)
+        .trim()
+        .split('\n');
       throw new SvlError(`git ${subcommand} failed: ${why} — fix git, or pass --no-git`);
     }
   };

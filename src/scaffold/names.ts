@@ -1,4 +1,4 @@
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Language, Platform } from '../config/svl-config.js';
 
 // A project name becomes several identifiers at once; each check below names the identifier it
@@ -11,9 +11,11 @@ const CLOUD_RUN_SERVICE = /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/;
 // Rust keywords (strict, reserved, and edition-2024 `gen`) and the names cargo refuses for a package:
 // built-in crates, its own artifact directories, and Windows device names.
 const RUST_KEYWORDS = new Set(
-  ('as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move mut ' +
+  (
+    'as async await break const continue crate dyn else enum extern false fn for if impl in let loop match mod move mut ' +
     'pub ref return self Self static struct super trait true type unsafe use where while abstract become box do final ' +
-    'gen macro override priv try typeof unsized virtual yield').split(' '),
+    'gen macro override priv try typeof unsized virtual yield'
+  ).split(' '),
 );
 const CARGO_RESERVED = new Set(['test', 'std', 'core', 'alloc', 'proc_macro', 'proc-macro', 'deps', 'examples', 'build', 'incremental']);
 const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
@@ -50,7 +52,11 @@ export function assertValidName(name: string, platform: Platform, language: Lang
 
 /** The default name: the directory's basename, lower-cased, with anything not allowed turned into '-'. */
 export function nameFromDirectory(dir: string): string {
-  const base = dir.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  const base =
+    dir
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
   return base
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')

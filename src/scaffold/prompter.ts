@@ -1,5 +1,5 @@
-import { SvlError } from '../cli/errors.js';
-import { EXIT } from '../cli/io.js';
+import { SvlError } from '../core/errors.js';
+import { EXIT } from '../core/io.js';
 
 export interface Choice {
   value: string;

@@ -1,4 +1,4 @@
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 import type { Context } from './context.js';
 import type { ProjectTransaction } from './project-transaction.js';
 

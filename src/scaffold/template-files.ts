@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 import type { Template } from './templates.js';
 
 /** One file of the generated project: where it comes from and whether it is rendered. */
@@ -19,7 +19,9 @@ export interface PlannedFile {
 export async function planFiles(template: Template, options: Record<string, string>): Promise<PlannedFile[]> {
   const overlayDirs = new Set(Object.keys(template.options).map((o) => `_${o}`));
   const byTarget = new Map<string, PlannedFile>();
-  const add = (files: PlannedFile[]) => files.forEach((f) => byTarget.set(f.target, f));
+  const add = (files: PlannedFile[]) => {
+    for (const f of files) byTarget.set(f.target, f);
+  };
 
   add(await walk(template.dir, '', (rel) => rel !== 'template.json' && !overlayDirs.has(rel)));
   for (const [option, value] of Object.entries(options)) {
@@ -82,6 +84,8 @@ function renderText(handlebars: typeof import('handlebars'), text: string, vars:
   try {
     return handlebars.compile(text, { noEscape: true, strict: true })(vars);
   } catch (err) {
-    throw new SvlError(`template file ${source} does not render: ${(err as Error).message.split('\n')[0]?.replace(' in [object Object]', '')} — fix the template`);
+    throw new SvlError(
+      `template file ${source} does not render: ${(err as Error).message.split('\n')[0]?.replace(' in [object Object]', '')} — fix the template`,
+    );
   }
 }

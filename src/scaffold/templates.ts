@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SvlError, UsageError } from '../cli/errors.js';
+import { SvlError, UsageError } from '../core/errors.js';
 import type { Language, Platform } from '../config/svl-config.js';
 
 /** templates/<id>/template.json (docs/ARCHITECTURE.md, "Template layout"). */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from '../config/svl-config.js';
-import { devDir, stagingDir } from '../artifacts/layout.js';
+import { devDir, stagingDir } from '../project/layout.js';
 import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
 import { runTool } from './run-tool.js';
 import { requireNm, symbolSizesBy } from './symbol-sizes.js';
@@ -42,9 +42,7 @@ export const goToolchain: Toolchain = {
     const binaryPath = path.join(devDir(req.projectDir, req.name), 'bootstrap');
     await mkdir(path.dirname(binaryPath), { recursive: true });
     // A host build: svl dev runs the binary here. release adds the same flags as the real build.
-    const args = req.release
-      ? releaseArgs(binaryPath, true)
-      : ['build', '-tags', 'lambda.norpc', '-o', binaryPath, '.'];
+    const args = req.release ? releaseArgs(binaryPath, true) : ['build', '-tags', 'lambda.norpc', '-o', binaryPath, '.'];
     await runTool('go', args, { cwd: req.projectDir, env: req.env, onOutput: req.onOutput, what: 'go build failed' });
     return { binaryPath };
   },

@@ -1,9 +1,9 @@
 import { execa } from 'execa';
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 
 /** What to tell the user when a tool is not on PATH. */
 export const INSTALL_HINTS: Record<string, string> = {
-  cargo: "cargo not found — install Rust from https://rustup.rs (then reopen the shell)",
+  cargo: 'cargo not found — install Rust from https://rustup.rs (then reopen the shell)',
   'cargo-lambda': "cargo-lambda not found — install it with 'pip install cargo-lambda' (it brings zig)",
   zig: "zig not found (cargo-lambda cross-links with it) — install it with 'pip install ziglang' or 'pip install cargo-lambda'",
   go: 'go not found — install Go from https://go.dev/dl (1.22 or newer)',

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 import type { Arch } from '../config/svl-config.js';
-import { devDir, stagingDir } from '../artifacts/layout.js';
+import { devDir, stagingDir } from '../project/layout.js';
 import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
 import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
@@ -45,7 +45,13 @@ async function targetInstalled(triple: string, env?: Record<string, string | und
     what: 'rustc --print target-libdir failed',
   });
   const dir = out.join('').trim();
-  return Boolean(dir) && (await stat(dir).then((s) => s.isDirectory(), () => false));
+  return (
+    Boolean(dir) &&
+    (await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  );
 }
 
 /** Everything `cargo lambda build` needs, checked up front so a missing piece is one line, not a prompt. */

@@ -1,4 +1,4 @@
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 import type { SizeEntry } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
 

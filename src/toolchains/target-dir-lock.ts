@@ -1,7 +1,7 @@
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SvlError } from '../cli/errors.js';
+import { SvlError } from '../core/errors.js';
 
 /**
  * Every Rust project in a shared CARGO_TARGET_DIR names its binary `bootstrap`, so two builds write
@@ -43,7 +43,10 @@ async function holderIsGone(lockDir: string): Promise<boolean> {
     pid = Number(await readFile(path.join(lockDir, 'pid'), 'utf8'));
   } catch {
     // No pid yet: being created right now, unless its creator died between mkdir and writeFile.
-    const created = await stat(lockDir).then((s) => s.mtimeMs, () => Date.now());
+    const created = await stat(lockDir).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
     return Date.now() - created > PID_WRITE_GRACE_MS;
   }
   if (!pid) return false;

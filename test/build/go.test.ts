@@ -204,7 +204,10 @@ describe('svl size (Go)', () => {
     const r = await svl(['size', '--why', '--html', html], { cwd: project.dir, timeout: 5 * 60_000 });
     expect(r.exitCode, r.all).toBe(0);
     const why = r.stdout.slice(r.stdout.indexOf('Where the bytes come from'));
-    const rows = why.split('\n').slice(2, 17).map((l) => l.trim().split(/\s+/)[0]);
+    const rows = why
+      .split('\n')
+      .slice(2, 17)
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(rows[0]).toBe('runtime');
     // aws-lambda-go's Runtime API client is what pulls in net/http (and with it crypto/tls).
     expect(rows).toContain('net/http');

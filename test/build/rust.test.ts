@@ -54,7 +54,11 @@ describe('svl build (Rust) with a missing tool', () => {
   it('names cargo-lambda and how to install it, in one line, exit 1', async () => {
     const { stdout: cargo } = await execa('which', ['cargo']);
     // node and cargo on PATH, but not the Python scripts dir that holds cargo-lambda.
-    const r = await svl(['build'], { cwd: project.dir, env: { PATH: [path.dirname(process.execPath), path.dirname(cargo), '/usr/bin', '/bin'].join(':') }, timeout: 60_000 });
+    const r = await svl(['build'], {
+      cwd: project.dir,
+      env: { PATH: [path.dirname(process.execPath), path.dirname(cargo), '/usr/bin', '/bin'].join(':') },
+      timeout: 60_000,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim().split('\n').at(-1)).toBe("svl: cargo-lambda not found — install it with 'pip install cargo-lambda' (it brings zig)");
   });
@@ -72,7 +76,9 @@ describe('svl size (Rust)', () => {
   it('--why names the crates that dominate a hello function', async () => {
     const r = await svl(['size', '--why', '--json'], { cwd: project.dir, timeout: 14 * 60_000 });
     expect(r.exitCode, r.stderr).toBe(0);
-    const top = JSON.parse(r.stdout).breakdown.slice(0, 10).map((e: { name: string }) => e.name);
+    const top = JSON.parse(r.stdout)
+      .breakdown.slice(0, 10)
+      .map((e: { name: string }) => e.name);
     expect(top).toContain('tokio');
     expect(top).toContain('lambda_runtime');
     expect(top).toContain('std');

@@ -19,7 +19,9 @@ describe('size budgets', () => {
     expect(parseSize('2 MiB')).toBe(2 * 1024 * 1024);
     expect(parseSize('1 GiB')).toBe(1024 ** 3);
     expect(parseSize('512B')).toBe(512);
-    expect(() => parseSize('3 furlongs', 'svl.json size.zip')).toThrow(/svl\.json size\.zip: cannot read '3 furlongs' as a size — use bytes or a value like "900 kB"/);
+    expect(() => parseSize('3 furlongs', 'svl.json size.zip')).toThrow(
+      /svl\.json size\.zip: cannot read '3 furlongs' as a size — use bytes or a value like "900 kB"/,
+    );
     expect(() => parseSize(0)).toThrow(/positive whole number/);
   });
 

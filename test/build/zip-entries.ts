@@ -11,9 +11,7 @@ export interface ZipEntryInfo {
 
 /** Lists a zip's entries with their unix mode, read by an independent zip reader (yauzl). */
 export async function zipEntries(file: string): Promise<ZipEntryInfo[]> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))),
-  );
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z!))));
   const entries: ZipEntryInfo[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (e: yauzl.Entry) => {
@@ -29,5 +27,7 @@ export async function zipEntries(file: string): Promise<ZipEntryInfo[]> {
 }
 
 export async function sha256(file: string): Promise<string> {
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

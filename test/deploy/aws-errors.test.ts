@@ -8,7 +8,9 @@ const awsError = (name: string, message: string, httpStatusCode: number) => Obje
 describe('AWS errors svl has no special case for still name a next step', () => {
   it('throttling says to retry later', () => {
     const e = toSvlError(awsError('TooManyRequestsException', 'Rate exceeded', 429), 'lambda:UpdateFunctionCode', 'https://lambda');
-    expect(e.message).toBe('lambda:UpdateFunctionCode failed: TooManyRequestsException: Rate exceeded — AWS is throttling this account; run svl deploy again in a minute');
+    expect(e.message).toBe(
+      'lambda:UpdateFunctionCode failed: TooManyRequestsException: Rate exceeded — AWS is throttling this account; run svl deploy again in a minute',
+    );
     expect(e.exitCode).toBe(1);
   });
 

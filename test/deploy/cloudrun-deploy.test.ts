@@ -67,12 +67,32 @@ beforeAll(async () => {
 describe('svl deploy (Cloud Run)', () => {
   it('builds the gcloud run deploy argv from svl.json', async () => {
     expect(await dryRunArgv()).toEqual([
-      'run', 'deploy', 'ocr-fixture', '--source', '.', '--region', 'europe-west1',
-      '--memory', '512Mi', '--cpu', '1', '--concurrency', '80', '--timeout', '60',
-      '--min-instances', '0', '--max-instances', '10', '--cpu-boost',
-      '--set-env-vars', 'OCR_ENGINE=gemini,GEMINI_MODEL=gemini-2.5-flash-lite',
-      '--set-secrets', 'GEMINI_API_KEY=gemini-api-key:latest',
-      '--allow-unauthenticated', '--quiet',
+      'run',
+      'deploy',
+      'ocr-fixture',
+      '--source',
+      '.',
+      '--region',
+      'europe-west1',
+      '--memory',
+      '512Mi',
+      '--cpu',
+      '1',
+      '--concurrency',
+      '80',
+      '--timeout',
+      '60',
+      '--min-instances',
+      '0',
+      '--max-instances',
+      '10',
+      '--cpu-boost',
+      '--set-env-vars',
+      'OCR_ENGINE=gemini,GEMINI_MODEL=gemini-2.5-flash-lite',
+      '--set-secrets',
+      'GEMINI_API_KEY=gemini-api-key:latest',
+      '--allow-unauthenticated',
+      '--quiet',
     ]);
   });
 
@@ -124,7 +144,9 @@ describe('svl deploy (Cloud Run)', () => {
   it('the human --dry-run prints one copy-pasteable gcloud line', async () => {
     const r = await svl(['deploy', '--dry-run'], { cwd: project, env: { CLOUDSDK_CONFIG: emptyGcloudConfig } });
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^gcloud run deploy ocr-fixture --source \. --region europe-west1 .* --set-secrets GEMINI_API_KEY=gemini-api-key:latest --allow-unauthenticated --quiet$/);
+    expect(r.stdout.trim()).toMatch(
+      /^gcloud run deploy ocr-fixture --source \. --region europe-west1 .* --set-secrets GEMINI_API_KEY=gemini-api-key:latest --allow-unauthenticated --quiet$/,
+    );
   });
 
   it('real gcloud without an account: svl explains how to log in and deploys nothing', async () => {

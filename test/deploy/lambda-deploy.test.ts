@@ -4,8 +4,23 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import fs from 'fs-extra';
-import { GetAliasCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient, UpdateFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  UpdateFunctionUrlConfigCommand,
+} from '@aws-sdk/client-lambda';
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
 import { SVL_BIN } from '../support/paths.js';
@@ -57,7 +72,13 @@ describe('svl deploy (Lambda, against moto)', () => {
     const r = await deploy(['--function-url', '--json']);
     expect(r.exitCode, r.all).toBe(0);
     const report = JSON.parse(r.stdout);
-    expect(report).toMatchObject({ action: 'create', dryRun: false, code: { upload: true, sha256: sha(firstZip) }, role: { action: 'create' }, artifact: { build: 'fresh' } });
+    expect(report).toMatchObject({
+      action: 'create',
+      dryRun: false,
+      code: { upload: true, sha256: sha(firstZip) },
+      role: { action: 'create' },
+      artifact: { build: 'fresh' },
+    });
     expect(report.url).toMatch(/^https:\/\/.+\.lambda-url\.us-east-1\.on\.aws/);
 
     const role = await iam.send(new GetRoleCommand({ RoleName: report.role.name }));
@@ -110,7 +131,13 @@ describe('svl deploy (Lambda, against moto)', () => {
     expect(plan.exitCode, plan.all).toBe(0);
     const newZip = await fx.readZip();
     expect(sha(newZip)).not.toBe(sha(firstZip));
-    expect(JSON.parse(plan.stdout)).toMatchObject({ action: 'update', dryRun: true, changedFields: ['MemorySize'], code: { upload: true, bytes: newZip.length }, artifact: { build: 'built' } });
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      action: 'update',
+      dryRun: true,
+      changedFields: ['MemorySize'],
+      code: { upload: true, bytes: newZip.length },
+      artifact: { build: 'built' },
+    });
     await fx.writeConfig({ memory: 512, arch: 'x86_64' });
     const archPlan = await deploy(['--dry-run', '--json']);
     expect(JSON.parse(archPlan.stdout)).toMatchObject({ changedFields: ['Architectures', 'MemorySize'], code: { upload: true }, artifact: { build: 'built' } });
@@ -182,7 +209,15 @@ describe('svl deploy (Lambda) with --role and --profile', () => {
     const roleArn = 'arn:aws:iam::123456789012:role/late-role';
     const child = svl(['deploy', '--role', roleArn, '--json'], { cwd: other.dir, env: moto.env, timeout: 120_000 });
     await sleep(2_500);
-    await iam.send(new CreateRoleCommand({ RoleName: 'late-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'late-role',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    );
     const r = await child;
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toContain('waiting for the new IAM role to propagate');
@@ -195,13 +230,17 @@ describe('svl deploy (Lambda) with --role and --profile', () => {
     const other = await lambdaFixture('svl-deploy-profile');
     await writeFile(path.join(other.dir, 'aws-config'), '[profile svltest]\nregion = eu-west-1\n');
     await writeFile(path.join(other.dir, 'aws-credentials'), '[svltest]\naws_access_key_id = profilekey\naws_secret_access_key = profilesecret\n');
-    const r = await deploy(['--profile', 'svltest', '--dry-run', '--json'], {
-      AWS_ACCESS_KEY_ID: undefined,
-      AWS_SECRET_ACCESS_KEY: undefined,
-      AWS_REGION: undefined,
-      AWS_CONFIG_FILE: path.join(other.dir, 'aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: path.join(other.dir, 'aws-credentials'),
-    }, other.dir);
+    const r = await deploy(
+      ['--profile', 'svltest', '--dry-run', '--json'],
+      {
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_REGION: undefined,
+        AWS_CONFIG_FILE: path.join(other.dir, 'aws-config'),
+        AWS_SHARED_CREDENTIALS_FILE: path.join(other.dir, 'aws-credentials'),
+      },
+      other.dir,
+    );
     expect(r.exitCode, r.all).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ region: 'eu-west-1', action: 'create', dryRun: true });
     expect(r.all).not.toContain('profilesecret');
@@ -212,7 +251,14 @@ describe('svl deploy (Lambda) error paths', () => {
   it('no credentials: one line naming the fix, exit 1', async () => {
     // Empty HOME: no ~/.aws files; IMDS disabled so the chain ends quickly instead of probing EC2.
     const home = fx.dir;
-    const r = await deploy([], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_PROFILE: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none`, AWS_SHARED_CREDENTIALS_FILE: `${home}/none` });
+    const r = await deploy([], {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_PROFILE: undefined,
+      HOME: home,
+      AWS_CONFIG_FILE: `${home}/none`,
+      AWS_SHARED_CREDENTIALS_FILE: `${home}/none`,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/no AWS credentials found — run 'aws configure'/);
@@ -227,7 +273,13 @@ describe('svl deploy (Lambda) error paths', () => {
 
   it('an unknown --profile names the profile and how to create it', async () => {
     const home = fx.dir;
-    const r = await deploy(['--profile', 'nosuch'], { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, HOME: home, AWS_CONFIG_FILE: `${home}/none`, AWS_SHARED_CREDENTIALS_FILE: `${home}/none` });
+    const r = await deploy(['--profile', 'nosuch'], {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      HOME: home,
+      AWS_CONFIG_FILE: `${home}/none`,
+      AWS_SHARED_CREDENTIALS_FILE: `${home}/none`,
+    });
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim()).toMatch(/^svl: no AWS credentials for profile nosuch — check the name \('aws configure list-profiles'\)/);
   });
@@ -251,7 +303,10 @@ describe('svl deploy (Lambda) error paths', () => {
     // A real Go build that embeds 51 MiB of random (incompressible) bytes.
     const big = await lambdaFixture('svl-deploy-too-big');
     await writeFile(path.join(big.dir, 'payload.bin'), randomBytes(51 * 1024 * 1024));
-    await writeFile(path.join(big.dir, 'main.go'), 'package main\n\nimport _ "embed"\n\n//go:embed payload.bin\nvar payload []byte\n\nfunc main() { println(len(payload)) }\n');
+    await writeFile(
+      path.join(big.dir, 'main.go'),
+      'package main\n\nimport _ "embed"\n\n//go:embed payload.bin\nvar payload []byte\n\nfunc main() { println(len(payload)) }\n',
+    );
     const r = await deploy([], {}, big.dir);
     expect(r.exitCode).toBe(1);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^svl: bootstrap\.zip is 5\d\.\d MB, over Lambda's 50 MB direct-upload limit — shrink the binary/);
@@ -266,7 +321,9 @@ describe('svl deploy (Lambda) error paths', () => {
     // --json callers get the usage error as JSON on stdout too.
     const j = await deploy(['--alias', '123', '--json']);
     expect(j.exitCode).toBe(2);
-    expect(JSON.parse(j.stdout)).toEqual({ error: { exitCode: 2, message: expect.stringMatching(/^--alias must be 1-128 of letters, digits, - and _ and not only digits, got '123'$/) } });
+    expect(JSON.parse(j.stdout)).toEqual({
+      error: { exitCode: 2, message: expect.stringMatching(/^--alias must be 1-128 of letters, digits, - and _ and not only digits, got '123'$/) },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { artifactPaths } from '../../src/artifacts/layout.js';
+import { artifactPaths } from '../../src/project/layout.js';
 import { scratchDir } from '../support/cli.js';
 
 export interface LambdaFixture {

@@ -39,7 +39,7 @@ it('refuses the Lambda-only --host and --concurrency on a Cloud Run project (exi
   const { svl } = await import('../support/cli.js');
   const host = await svl(['dev', '--host', '0.0.0.0'], { cwd: dir });
   expect(host.exitCode).toBe(2);
-  expect(host.stderr).toBe("svl: --host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host");
+  expect(host.stderr).toBe('svl: --host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host');
   const conc = await svl(['dev', '--concurrency', '3'], { cwd: dir });
   expect(conc.exitCode).toBe(2);
   expect(conc.stderr).toMatch(/--concurrency applies to Lambda projects.* — drop --concurrency$/);

@@ -9,7 +9,11 @@ let dev: DevServer;
 let dir: string;
 
 const invoke = async (event: object) => {
-  const res = await fetch(`${dev.url}/2015-03-31/functions/go-faults/invocations`, { method: 'POST', body: JSON.stringify(event), signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(`${dev.url}/2015-03-31/functions/go-faults/invocations`, {
+    method: 'POST',
+    body: JSON.stringify(event),
+    signal: AbortSignal.timeout(15_000),
+  });
   return res.json();
 };
 

@@ -35,10 +35,13 @@ describe('svl invoke (one-shot)', () => {
     expect(fromStdin.stdout).toBe('"v1"');
   });
 
-  it('passes the caller\'s AWS credentials to the function only when the caller has them', async () => {
+  it("passes the caller's AWS credentials to the function only when the caller has them", async () => {
     const without = JSON.parse((await svl(['invoke', '--data', '{"mode":"echo"}'], { cwd: dir })).stdout);
     expect(without.env.AWS_ACCESS_KEY_ID).toBeUndefined();
-    const withCreds = await svl(['invoke', '--data', '{"mode":"echo"}'], { cwd: dir, env: { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' } });
+    const withCreds = await svl(['invoke', '--data', '{"mode":"echo"}'], {
+      cwd: dir,
+      env: { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' },
+    });
     expect(JSON.parse(withCreds.stdout).env).toMatchObject({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret' });
     expect(withCreds.stderr).not.toContain('secret'); // never logged
   });
@@ -104,7 +107,9 @@ describe('svl dev refusals', () => {
     // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
     const r = await svl(['dev', '--port', '0', '--host', '192.0.2.1', '--no-watch'], { cwd: dir, timeout: 120_000 });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim().split('\n').at(-1)).toBe('svl: cannot listen on --host 192.0.2.1 (EADDRNOTAVAIL) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'svl: cannot listen on --host 192.0.2.1 (EADDRNOTAVAIL) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0',
+    );
   });
 
   it('names a port that is already taken', async () => {
@@ -143,7 +148,9 @@ describe('svl invoke against a running svl dev', () => {
       const r = await svl(['invoke', '--event', 'huge.json'], { cwd: dir });
       expect(r.exitCode).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trim()).toMatch(/^svl: svl dev at http:\/\/127\.0\.0\.1:\d+ refused the invocation \(RequestEntityTooLargeException: Request must be smaller than \d+ bytes .*\) — fix the event, or see the svl dev output$/);
+      expect(r.stderr.trim()).toMatch(
+        /^svl: svl dev at http:\/\/127\.0\.0\.1:\d+ refused the invocation \(RequestEntityTooLargeException: Request must be smaller than \d+ bytes .*\) — fix the event, or see the svl dev output$/,
+      );
     } finally {
       await dev.stop();
     }
@@ -164,6 +171,8 @@ describe('svl invoke --remote', () => {
   it('invokes through the SDK at AWS_ENDPOINT_URL and names a function that is not deployed', async () => {
     const r = await svl(['invoke', '--remote', '--data', '{}'], { cwd: dir, env: moto.env });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim()).toBe("svl: function go-faults is not deployed in us-east-1 — run 'svl deploy' first, or pass --region <the region it is deployed in>");
+    expect(r.stderr.trim()).toBe(
+      "svl: function go-faults is not deployed in us-east-1 — run 'svl deploy' first, or pass --region <the region it is deployed in>",
+    );
   });
 });

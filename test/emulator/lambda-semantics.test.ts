@@ -66,7 +66,7 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     expect(report[8]).toBe('x86_64');
   });
 
-  it('answers a runtime that misuses the Runtime API with the spec\'s status codes', async () => {
+  it("answers a runtime that misuses the Runtime API with the spec's status codes", async () => {
     const out = await invoke({ mode: 'probe' });
     expect(decode(out.Payload)).toEqual({
       unknownId: { status: 400, errorType: 'InvalidRequestID' },
@@ -128,7 +128,7 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     expect(Number(REPORT_RE.exec(tail(out.LogResult))![5])).toBeGreaterThanOrEqual(128);
   });
 
-  it('reports Max Memory Used that agrees with the process\'s own getrusage peak', async () => {
+  it("reports Max Memory Used that agrees with the process's own getrusage peak", async () => {
     const out = await invoke({ mode: 'alloc', mb: 60 });
     expect(out.FunctionError).toBeUndefined();
     const { maxRssKb } = decode(out.Payload);
@@ -155,7 +155,9 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     await expect(invoke({}, { FunctionName: 'other-function' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     // svl dev serves the working copy only: $LATEST, by name or ARN.
     await expect(invoke({}, { Qualifier: 'live' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    expect((await invoke({ mode: 'version' }, { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:go-faults', Qualifier: '$LATEST' })).FunctionError).toBeUndefined();
+    expect(
+      (await invoke({ mode: 'version' }, { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:go-faults', Qualifier: '$LATEST' })).FunctionError,
+    ).toBeUndefined();
   });
 
   // The real AWS CLI (.ci/run installs it with pip install awscli): a missing one fails here, not skips.
@@ -163,7 +165,21 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
     const outFile = path.join(await scratchDir('aws-cli'), 'out.json');
     const r = await execa(
       'aws',
-      ['lambda', 'invoke', '--endpoint-url', dev.url, '--region', 'us-east-1', '--function-name', 'go-faults', '--payload', '{"mode":"error"}', '--log-type', 'Tail', outFile],
+      [
+        'lambda',
+        'invoke',
+        '--endpoint-url',
+        dev.url,
+        '--region',
+        'us-east-1',
+        '--function-name',
+        'go-faults',
+        '--payload',
+        '{"mode":"error"}',
+        '--log-type',
+        'Tail',
+        outFile,
+      ],
       { env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' }, timeout: 60_000 },
     );
     const meta = JSON.parse(r.stdout);
@@ -197,7 +213,9 @@ describe('svl dev: the Runtime API as aws-lambda-go sees it', () => {
   });
 
   it('base64-encodes a binary request body and decodes a base64 response body', async () => {
-    const echoed = await (await fetch(`${dev.url}/echo`, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: new Uint8Array([0, 1, 2, 255]) })).json();
+    const echoed = await (
+      await fetch(`${dev.url}/echo`, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream' }, body: new Uint8Array([0, 1, 2, 255]) })
+    ).json();
     expect(echoed).toMatchObject({ isBase64Encoded: true, body: Buffer.from([0, 1, 2, 255]).toString('base64') });
     const png = await fetch(`${dev.url}/binary`);
     expect(png.headers.get('content-type')).toBe('image/png');

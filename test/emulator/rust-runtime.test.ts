@@ -45,7 +45,12 @@ describe('svl dev with lambda_runtime', () => {
   });
 
   it('answers exit, timeout, memory and response-size faults like Lambda, and recovers after each', async () => {
-    const expected: Record<string, string> = { exit: 'Runtime.ExitError', sleep: 'Sandbox.Timedout', alloc: 'Runtime.OutOfMemory', big: 'Function.ResponseSizeTooLarge' };
+    const expected: Record<string, string> = {
+      exit: 'Runtime.ExitError',
+      sleep: 'Sandbox.Timedout',
+      alloc: 'Runtime.OutOfMemory',
+      big: 'Function.ResponseSizeTooLarge',
+    };
     for (const [mode, errorType] of Object.entries(expected)) {
       const out = await invoke(mode);
       expect(out.FunctionError, mode).toBe('Unhandled');

@@ -33,6 +33,7 @@ async function renderTextPng(): Promise<Buffer> {
 
 async function postImage(url: string, body: Uint8Array, contentType = 'application/octet-stream') {
   const res = await fetch(`${url}/v1/ocr`, { method: 'POST', body, headers: { 'content-type': contentType } });
+  // biome-ignore lint/suspicious/noExplicitAny: the service's JSON answers, checked field by field below
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -62,8 +63,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
   });
 
   it('passes its own fmt, lint and tests (which run against a fake generateContent server)', async () => {
-    const run = (cmd: string, args: string[]) =>
-      execa(cmd, args, { cwd: dir, all: true, reject: false, env: { CARGO_TARGET_DIR } });
+    const run = (cmd: string, args: string[]) => execa(cmd, args, { cwd: dir, all: true, reject: false, env: { CARGO_TARGET_DIR } });
     const steps =
       lang === 'go'
         ? [run('gofmt', ['-l', '.']), run('go', ['vet', './...'])]
@@ -75,9 +75,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
     }
     // cargo test rewrites the shared target dir's `bootstrap`: hold svl's lock like every svl build.
     const tests =
-      lang === 'go'
-        ? await run('go', ['test', '-count=1', './...'])
-        : await withTargetDirLock(CARGO_TARGET_DIR, () => run('cargo', ['test', '--quiet']));
+      lang === 'go' ? await run('go', ['test', '-count=1', './...']) : await withTargetDirLock(CARGO_TARGET_DIR, () => run('cargo', ['test', '--quiet']));
     expect(tests.exitCode, tests.all).toBe(0);
   });
 
@@ -120,7 +118,11 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s', (lang) => {
     });
     // The log line is written before the response, but reaches us through a pipe: poll briefly.
     const traced = () =>
-      service.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      service
+        .logs()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     for (let i = 0; i < 100 && !traced().some((l) => 'logging.googleapis.com/trace' in l); i++) {
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -58,7 +58,10 @@ export async function startService(binary, env, { healthTimeoutMs = 15_000 } = {
   const url = `http://127.0.0.1:${port}`;
   while (performance.now() - started < healthTimeoutMs) {
     if (child.exitCode !== null) throw new Error(`service exited early (${child.exitCode}): ${output}`);
-    const healthy = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) return { url, child, startupMs: performance.now() - started, logs: () => output };
     await new Promise((r) => setTimeout(r, 2));
   }

@@ -29,7 +29,10 @@ describe('interrupted', () => {
     const parent = await scratchDir('kill');
     const { result, staged } = await killWhenPaused(['new', 'deep/proj', '--template', 'go-lambda', '--yes'], parent, 'SIGTERM');
     // The kill really happened mid-way: the staged project existed when the signal was sent.
-    expect(staged.some((f) => /^deep\/\.proj\.svl-new-[0-9a-f]+\/go\.mod$/.test(f)), staged.join('\n')).toBe(true);
+    expect(
+      staged.some((f) => /^deep\/\.proj\.svl-new-[0-9a-f]+\/go\.mod$/.test(f)),
+      staged.join('\n'),
+    ).toBe(true);
     expect(result.exitCode).toBe(143);
     expect(result.stderr).toContain('SIGTERM — stopped, nothing was written');
     expect(await listTree(parent)).toEqual([]);

@@ -104,9 +104,9 @@ describe('steps', () => {
   it('projectName: a prompt answer that breaks a rule is rejected by the prompt itself', async () => {
     const template = await loadTemplate(templates, 'rust-lambda');
     const { prompt } = scripted('fn');
-    await expect(
-      projectName({ flags: {}, interactive: true, yes: false, prompt, template, language: 'rust', projectDir: '/x/y' }),
-    ).rejects.toThrow("validate rejected 'fn': 'fn' is a Rust keyword and cannot be a crate name");
+    await expect(projectName({ flags: {}, interactive: true, yes: false, prompt, template, language: 'rust', projectDir: '/x/y' })).rejects.toThrow(
+      "validate rejected 'fn': 'fn' is a Rust keyword and cannot be a crate name",
+    );
   });
 });
 

@@ -92,9 +92,10 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
   it('ships a CI workflow that passes actionlint', async () => {
     const workflow = await readFile(path.join(dir, '.github/workflows/ci.yml'), 'utf8');
     expect(workflow).toContain('${{ github.ref }}'); // copied byte for byte, not rendered
-    const steps = language === 'rust'
-      ? ['cargo fmt --check', 'cargo clippy --all-targets -- -D warnings', 'cargo test', 'pip install cargo-lambda']
-      : ['gofmt -l .', 'go vet ./...', 'go test ./...'];
+    const steps =
+      language === 'rust'
+        ? ['cargo fmt --check', 'cargo clippy --all-targets -- -D warnings', 'cargo test', 'pip install cargo-lambda']
+        : ['gofmt -l .', 'go vet ./...', 'go test ./...'];
     for (const step of [...steps, 'npm install -g create-serverless-lang', 'svl build', 'svl size']) expect(workflow).toContain(step);
     await run(dir, 'actionlint', ['.github/workflows/ci.yml']);
   });

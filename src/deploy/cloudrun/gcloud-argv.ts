@@ -1,4 +1,4 @@
-import { SvlError } from '../../cli/errors.js';
+import { SvlError } from '../../core/errors.js';
 import type { SvlConfig } from '../../config/svl-config.js';
 
 export interface CloudRunDeployOptions {

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { SvlError } from '../../cli/errors.js';
+import { SvlError } from '../../core/errors.js';
 
 export interface GcloudEnv {
   cwd: string;

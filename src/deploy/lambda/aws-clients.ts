@@ -1,6 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SvlError } from '../../cli/errors.js';
+import { SvlError } from '../../core/errors.js';
 import { toSvlError } from './aws-errors.js';
 
 export interface AwsTarget {
@@ -45,7 +45,7 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const region = target.region ?? (await sdkRegion(target.profile)) ?? target.configRegion;
   if (!region) {
-    throw new SvlError("no AWS region — pass --region, set AWS_REGION (or a region in your AWS profile), or add \"region\" to svl.json");
+    throw new SvlError('no AWS region — pass --region, set AWS_REGION (or a region in your AWS profile), or add "region" to svl.json');
   }
   const endpoint = target.endpointUrl ?? target.env.AWS_ENDPOINT_URL_LAMBDA ?? target.env.AWS_ENDPOINT_URL ?? `https://lambda.${region}.amazonaws.com`;
   const common = {

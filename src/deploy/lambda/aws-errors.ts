@@ -1,4 +1,4 @@
-import { SvlError } from '../../cli/errors.js';
+import { SvlError } from '../../core/errors.js';
 
 interface AwsLikeError {
   name?: string;
@@ -41,14 +41,20 @@ export function toSvlError(err: unknown, action: string, endpoint: string): SvlE
     );
   }
   if (['UnrecognizedClientException', 'InvalidSignatureException', 'InvalidClientTokenId', 'ExpiredToken', 'ExpiredTokenException'].includes(e.name ?? '')) {
-    return new SvlError(`AWS rejected the credentials (${e.name}) during ${action} — refresh them ('aws sso login' or 'aws configure') or pick another --profile`);
+    return new SvlError(
+      `AWS rejected the credentials (${e.name}) during ${action} — refresh them ('aws sso login' or 'aws configure') or pick another --profile`,
+    );
   }
   if (/AccessDenied/.test(e.name ?? '') || e.$metadata?.httpStatusCode === 403) {
     const named = /perform: ([\w:-]+)/.exec(e.message ?? '')?.[1] ?? action;
-    return new SvlError(`AWS denied ${named} — grant ${named} to your IAM user or role${action.startsWith('iam:') ? ', or pass --role <arn> to use an existing execution role' : ''}`);
+    return new SvlError(
+      `AWS denied ${named} — grant ${named} to your IAM user or role${action.startsWith('iam:') ? ', or pass --role <arn> to use an existing execution role' : ''}`,
+    );
   }
   if (e.name === 'InvalidParameterValueException' && /cannot be assumed/i.test(e.message ?? '')) {
-    return new SvlError(`Lambda cannot assume the execution role — check that the --role ARN exists and trusts lambda.amazonaws.com, or omit --role to let svl create one`);
+    return new SvlError(
+      `Lambda cannot assume the execution role — check that the --role ARN exists and trusts lambda.amazonaws.com, or omit --role to let svl create one`,
+    );
   }
   const detail = `${action} failed: ${e.name ?? 'Error'}: ${(e.message ?? String(err)).split('\n')[0]}`;
   return new SvlError(`${detail} — ${fixFor(e)}`);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { SvlError } from '../../cli/errors.js';
+import { SvlError } from '../../core/errors.js';
 import { artifactStatus, buildArtifact } from '../../artifacts/build-artifact.js';
-import { artifactPaths } from '../../artifacts/layout.js';
+import { artifactPaths } from '../../project/layout.js';
 import type { SvlConfig } from '../../config/svl-config.js';
 import type { Progress } from '../progress.js';
 

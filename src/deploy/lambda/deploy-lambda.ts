@@ -14,7 +14,7 @@ import {
   type GetFunctionCommandOutput,
   type UpdateFunctionConfigurationCommandInput,
 } from '@aws-sdk/client-lambda';
-import { SvlError } from '../../cli/errors.js';
+import { SvlError } from '../../core/errors.js';
 import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
 import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
@@ -83,7 +83,7 @@ async function getFunction(req: LambdaDeployRequest): Promise<GetFunctionCommand
  * unchanged zip is not uploaded, and every step waits for Lambda to settle before the next.
  */
 export async function deployLambda(req: LambdaDeployRequest): Promise<LambdaDeployReport> {
-  const { desired, zip } = req;
+  const { zip } = req;
   if (zip.length > DIRECT_UPLOAD_LIMIT) {
     throw new SvlError(
       `bootstrap.zip is ${(zip.length / 1e6).toFixed(1)} MB, over Lambda's 50 MB direct-upload limit — shrink the binary (see 'svl size') or strip debug info`,
@@ -165,10 +165,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     if (report.code.upload) {
       progress.step(`uploading code (${(zip.length / 1024).toFixed(0)} KiB)`);
       await awsCall('lambda:UpdateFunctionCode', () =>
-        withRetry(
-          () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ZipFile: zip, Architectures: [desired.arch] })),
-          conflictRetry,
-        ),
+        withRetry(() => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ZipFile: zip, Architectures: [desired.arch] })), conflictRetry),
       );
       ledger.set('function', `function ${desired.name} has the new code`);
       await waitUpdated(req);
@@ -178,7 +175,19 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     if (changes.length > 0) {
       progress.step(`updating configuration: ${changes.map((c) => c.field).join(', ')}`);
       await awsCall('lambda:UpdateFunctionConfiguration', () =>
-        withRetry(() => lambda.send(new UpdateFunctionConfigurationCommand(configUpdate(desired, changes.map((c) => c.field), req.roleArn))), conflictRetry),
+        withRetry(
+          () =>
+            lambda.send(
+              new UpdateFunctionConfigurationCommand(
+                configUpdate(
+                  desired,
+                  changes.map((c) => c.field),
+                  req.roleArn,
+                ),
+              ),
+            ),
+          conflictRetry,
+        ),
       );
       ledger.set('function', `function ${desired.name} has the new code and configuration`);
       await waitUpdated(req);

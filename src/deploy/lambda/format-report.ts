@@ -16,7 +16,10 @@ export function formatLambdaReport(r: LambdaDeployReport): string {
     else if (r.role.arn) row('role', r.role.arn);
     if (r.functionUrl) {
       const perms = r.functionUrl.permissionsAdded;
-      row('url', `${r.functionUrl.action === 'keep' ? `keep ${r.url}` : `${r.functionUrl.action} (AuthType NONE)`}${perms.length ? `; add permission ${perms.join(', ')}` : ''}`);
+      row(
+        'url',
+        `${r.functionUrl.action === 'keep' ? `keep ${r.url}` : `${r.functionUrl.action} (AuthType NONE)`}${perms.length ? `; add permission ${perms.join(', ')}` : ''}`,
+      );
     }
     if (r.alias) row('alias', `publish a version; ${r.alias.action} alias ${r.alias.name}`);
     return `${lines.join('\n')}\n`;

@@ -66,12 +66,7 @@ export function plannedUrlChanges(state: UrlState): UrlChanges {
 }
 
 /** Creates or updates the URL config and adds whichever of the two statements is missing. */
-export async function applyFunctionUrl(
-  lambda: LambdaClient,
-  functionName: string,
-  state: UrlState,
-  onChange: (what: string) => void,
-): Promise<string> {
+export async function applyFunctionUrl(lambda: LambdaClient, functionName: string, state: UrlState, onChange: (what: string) => void): Promise<string> {
   let url = state.url;
   if (!url) {
     const out = await awsCall('lambda:CreateFunctionUrlConfig', () =>

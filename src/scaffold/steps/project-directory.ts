@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../../cli/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { ask } from '../ask.js';
 import type { Context } from '../context.js';
 import { CancelledError } from '../prompter.js';

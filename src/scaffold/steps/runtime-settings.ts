@@ -1,5 +1,5 @@
-import { UsageError } from '../../cli/errors.js';
-import { oneOf } from '../../cli/args.js';
+import { UsageError } from '../../core/errors.js';
+import { oneOf } from '../../core/errors.js';
 import type { Arch } from '../../config/svl-config.js';
 import { ask } from '../ask.js';
 import type { Context } from '../context.js';
@@ -10,9 +10,7 @@ const ARCHES = ['arm64', 'x86_64'] as const;
  * Lambda's architecture and memory. Cloud Run runs x86_64 containers and sizes memory in its own
  * svl.json block, so these flags are refused there rather than silently ignored.
  */
-export async function runtimeSettings(
-  ctx: Pick<Context, 'flags' | 'interactive' | 'yes' | 'prompt' | 'template'>,
-): Promise<{ arch: Arch; memory: number }> {
+export async function runtimeSettings(ctx: Pick<Context, 'flags' | 'interactive' | 'yes' | 'prompt' | 'template'>): Promise<{ arch: Arch; memory: number }> {
   if (ctx.template.platform !== 'lambda') {
     for (const flag of ['arch', 'memory'] as const) {
       if (ctx.flags[flag] !== undefined) {

@@ -1,4 +1,4 @@
-import { SvlError, UsageError } from '../../cli/errors.js';
+import { SvlError, UsageError } from '../../core/errors.js';
 import type { Language } from '../../config/svl-config.js';
 import { ask } from '../ask.js';
 import type { Context, ScaffoldFlags } from '../context.js';

@@ -3,7 +3,10 @@ import { planFiles, writeFiles } from '../template-files.js';
 
 /** Queues writing the template's files into the staging directory; on --dry-run lists them instead. */
 export async function writeProject(
-  ctx: Pick<Context, 'template' | 'options' | 'language' | 'name' | 'arch' | 'memory' | 'svlVersion' | 'projectDir' | 'stagingDir' | 'dryRun' | 'overwrite' | 'say' | 'tasks'>,
+  ctx: Pick<
+    Context,
+    'template' | 'options' | 'language' | 'name' | 'arch' | 'memory' | 'svlVersion' | 'projectDir' | 'stagingDir' | 'dryRun' | 'overwrite' | 'say' | 'tasks'
+  >,
 ): Promise<void> {
   const files = await planFiles(ctx.template, ctx.options);
   const vars = {
@@ -18,7 +21,9 @@ export async function writeProject(
     schemaUrl: `https://unpkg.com/create-serverless-lang@${ctx.svlVersion}/schema/svl.schema.json`,
     svlVersion: ctx.svlVersion,
   };
-  const chosen = Object.entries(ctx.options).map(([o, v]) => `${o} ${v}`).join(', ');
+  const chosen = Object.entries(ctx.options)
+    .map(([o, v]) => `${o} ${v}`)
+    .join(', ');
   const what = `${ctx.template.id}${chosen ? ` (${chosen})` : ''}`;
   if (ctx.dryRun) {
     if (ctx.overwrite) ctx.say(`Would replace the contents of ${ctx.projectDir} (keeping .git)`);

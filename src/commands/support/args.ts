@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './errors.js';
+import { UsageError } from '../../core/errors.js';
+
+export { oneOf } from '../../core/errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -14,13 +16,6 @@ export function parseFlags<O extends Options>(argv: string[], options: O, comman
     const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '').replace(/\s*\n\s*/g, ' '); // one line, always
     throw new UsageError(`${msg} — see 'svl ${command} --help'`);
   }
-}
-
-/** Parses a flag value that must be one of `choices`; the error lists them. */
-export function oneOf<T extends string>(value: string | undefined, choices: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if ((choices as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`unknown ${flag} '${value}' — valid: ${choices.join(', ')}`);
 }
 
 /** Parses a positive integer flag. */
