@@ -1,0 +1,187 @@
+// Generated from schema/svl.schema.json by scripts/gen-config-types.mjs — do not edit; run `npm run build`.
+
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "size".
+ */
+export type Size = number | string;
+
+export interface SvlJson {
+  $schema?: string;
+  /**
+   * Project name; in a single-function svl.json (no "functions") also the function's (or Cloud Run service's) name: 1-64 of A-Z a-z 0-9 - _
+   */
+  name: string;
+  /**
+   * Single-function svl.json: where the function runs. With "functions"/"services" it is the default platform of nothing and may be left out.
+   */
+  platform?: 'lambda' | 'cloudrun';
+  /**
+   * Single-function svl.json: the function's language
+   */
+  language?: 'rust' | 'go';
+  /**
+   * Lambda event shape the template was generated for
+   */
+  flavor?: 'http' | 'event';
+  /**
+   * Lambda runtime: compiled functions run on the OS-only runtime
+   */
+  runtime?: 'provided.al2023';
+  arch?: 'arm64' | 'x86_64';
+  /**
+   * Lambda MemorySize in MB
+   */
+  memory?: number;
+  /**
+   * Lambda Timeout in seconds
+   */
+  timeout?: number;
+  /**
+   * instances svl dev may run at once
+   */
+  concurrency?: number;
+  region?: string;
+  description?: string;
+  environment?: Environment;
+  tags?: Tags;
+  size?: SizeBudgets;
+  cloudrun?: CloudRunSettings;
+  /**
+   * Single-function svl.json: a prebuilt Lambda bootstrap (ELF) or zip to use instead of building
+   */
+  artifact?: string;
+  /**
+   * Lambda functions of the project, by name. Top-level arch, memory, timeout, concurrency, region, environment, tags and size are their defaults.
+   */
+  functions?: {
+    [k: string]: LambdaFunction;
+  };
+  /**
+   * Cloud Run services of the project, by name
+   */
+  services?: {
+    [k: string]: CloudRunService;
+  };
+  /**
+   * svl dev: HTTP routes on the one port, first match wins (method + path pattern → function), like cargo-lambda's router. /lambda-url/<name>/… always reaches <name>.
+   */
+  routes?: Route[];
+  /**
+   * svl dev: the function that answers bare function-URL paths no route matches (default: the only function, or the one at path ".")
+   */
+  default?: string;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "environment".
+ */
+export interface Environment {
+  [k: string]: string;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "tags".
+ */
+export interface Tags {
+  [k: string]: string;
+}
+/**
+ * Size budgets: bytes as a number, or a string such as "900 kB", "1.5 MB" (SI, 1000) or "2 MiB" (IEC, 1024)
+ *
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "sizeBudgets".
+ */
+export interface SizeBudgets {
+  zip?: Size;
+  binary?: Size;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "cloudRunSettings".
+ */
+export interface CloudRunSettings {
+  service?: string;
+  region?: string;
+  memory?: string;
+  cpu?: string;
+  concurrency?: number;
+  timeout?: number;
+  minInstances?: number;
+  maxInstances?: number;
+  cpuBoost?: boolean;
+  allowUnauthenticated?: boolean;
+  /**
+   * env var name -> Secret Manager secret name (mounted as :latest)
+   */
+  secrets?: {
+    [k: string]: string;
+  };
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "lambdaFunction".
+ */
+export interface LambdaFunction {
+  /**
+   * The function's folder, relative to svl.json (default: functions/<name>)
+   */
+  path?: string;
+  language?: 'rust' | 'go';
+  /**
+   * Lambda event shape the function was generated for
+   */
+  flavor?: 'http' | 'event';
+  runtime?: 'provided.al2023';
+  arch?: 'arm64' | 'x86_64';
+  memory?: number;
+  timeout?: number;
+  concurrency?: number;
+  description?: string;
+  environment?: Environment;
+  tags?: Tags;
+  size?: SizeBudgets;
+  /**
+   * A prebuilt bootstrap (ELF) or zip, relative to svl.json: dev, size and deploy use it without building
+   */
+  artifact?: string;
+  /**
+   * Rust: the cargo binary target (default: the function's name, else 'bootstrap', else the package's only binary)
+   */
+  bin?: string;
+  /**
+   * Rust: the cargo package that holds the binary (default: the package at path)
+   */
+  package?: string;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "cloudRunService".
+ */
+export interface CloudRunService {
+  /**
+   * The function's folder, relative to svl.json (default: functions/<name>)
+   */
+  path?: string;
+  language: 'rust' | 'go';
+  arch?: 'arm64' | 'x86_64';
+  environment?: Environment;
+  size?: SizeBudgets;
+  bin?: string;
+  cloudrun?: CloudRunSettings;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "route".
+ */
+export interface Route {
+  /**
+   * HTTP method, or ANY (default)
+   */
+  method?: string;
+  /**
+   * Path pattern: literal segments, {param} for one segment, {proxy+} (last) for the rest
+   */
+  path: string;
+  function: string;
+}
