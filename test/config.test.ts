@@ -2,7 +2,10 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig } from '../src/config/svl-config.js';
+import { writeFile } from 'node:fs/promises';
+import { resolveProject, selectFunctions, selectOne } from '../src/project/project.js';
+import { parseSvlJson } from '../src/project/svl-json.js';
+import { loadConfig, parseConfig } from './support/config.js';
 
 describe('svl.json validation', () => {
   it('fills Lambda defaults', async () => {
@@ -32,12 +35,111 @@ describe('svl.json validation', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'svl-config-'));
     await expect(loadConfig(dir)).rejects.toMatchObject({
       exitCode: 1,
-      message: `no svl.json in ${dir} — run svl inside a generated project, or create one with 'svl new'`,
+      message: `no svl.json in ${dir} or any folder above it — run svl inside a project, create one with 'svl new', or adopt an existing one with 'svl init'`,
     });
     await mkdir(path.join(dir, 'svl.json'));
     await expect(loadConfig(dir)).rejects.toMatchObject({
       exitCode: 1,
       message: `cannot read ${path.join(dir, 'svl.json')} (EISDIR) — make it a readable file`,
     });
+  });
+});
+
+const many = {
+  name: 'shop',
+  arch: 'x86_64',
+  memory: 256,
+  environment: { STAGE: 'dev' },
+  size: { zip: '1 MB' },
+  functions: {
+    api: { path: '.', language: 'rust', flavor: 'http', environment: { TABLE: 'orders' } },
+    worker: { language: 'rust', memory: 1024, arch: 'arm64' },
+    web: { language: 'go', size: { zip: '4 MB' } },
+    legacy: { artifact: 'dist/bootstrap' },
+  },
+  services: { ocr: { language: 'go', path: 'services/ocr', cloudrun: { region: 'europe-west1' } } },
+};
+
+async function resolve(doc: unknown, cwd?: string) {
+  const file = '/proj/svl.json';
+  return resolveProject(await parseSvlJson(JSON.stringify(doc), file), file, {}, cwd);
+}
+
+describe('svl.json of many functions', () => {
+  it('resolves each function with project defaults and its own overrides', async () => {
+    const p = await resolve(many);
+    expect(p.functions.map((f) => [f.name, f.platform, f.dir])).toEqual([
+      ['api', 'lambda', '/proj'],
+      ['worker', 'lambda', '/proj/functions/worker'],
+      ['web', 'lambda', '/proj/functions/web'],
+      ['legacy', 'lambda', '/proj/functions/legacy'],
+      ['ocr', 'cloudrun', '/proj/services/ocr'],
+    ]);
+    const [api, worker, web, legacy] = p.functions;
+    expect(api).toMatchObject({ arch: 'x86_64', memory: 256, timeout: 10, environment: { STAGE: 'dev', TABLE: 'orders' }, size: { zip: '1 MB' } });
+    expect(worker).toMatchObject({ arch: 'arm64', memory: 1024 });
+    expect(web!.size).toEqual({ zip: '4 MB' });
+    expect(legacy).toMatchObject({ artifact: '/proj/dist/bootstrap', language: undefined });
+    expect(p.defaultFunction).toBe('api'); // the function at the project root
+  });
+
+  it('overrides beat svl.json (flags > environment > svl.json > defaults)', async () => {
+    const file = '/proj/svl.json';
+    const p = resolveProject(await parseSvlJson(JSON.stringify(many), file), file, { arch: 'arm64', concurrency: 2 });
+    expect(p.functions.every((f) => f.platform === 'cloudrun' || (f.arch === 'arm64' && f.concurrency === 2))).toBe(true);
+  });
+
+  it('the function whose folder a command runs in is the default selection; --function narrows; unknown names list the valid ones', async () => {
+    const inWorker = await resolve(many, '/proj/functions/worker/src');
+    expect(inWorker.here).toBe('worker');
+    expect(selectFunctions(inWorker).map((f) => f.name)).toEqual(['worker']);
+    const atRoot = await resolve(many, '/proj');
+    expect(selectFunctions(atRoot)).toHaveLength(5);
+    expect(selectFunctions(atRoot, { names: ['web', 'api', 'web'] }).map((f) => f.name)).toEqual(['web', 'api']);
+    expect(() => selectFunctions(atRoot, { names: ['nope'] })).toThrow(/^unknown --function 'nope' — \/proj\/svl\.json has: api, worker, web, legacy, ocr$/);
+    expect(() => selectOne(atRoot, 'ocr')).toThrow(/'ocr' is a Cloud Run service/);
+    expect(selectOne(atRoot, undefined).name).toBe('api');
+  });
+
+  it('refuses two entries of one name, even though JSON.parse would keep the last silently', async () => {
+    const text = '{"name":"x","functions":{"a":{"language":"go"},"a":{"language":"rust"}}}';
+    await expect(parseSvlJson(text, 'svl.json')).rejects.toThrow(/^svl\.json: 'a' appears twice in \/functions — give each function and field one entry$/);
+  });
+
+  it('refuses a function and a service of one name, a route naming no function, and a route another one shadows', async () => {
+    await expect(resolve({ name: 'x', functions: { a: { language: 'go' } }, services: { a: { language: 'go' } } })).rejects.toThrow(
+      /'a' is both a function and a service/,
+    );
+    await expect(resolve({ name: 'x', functions: { a: { language: 'go' } }, routes: [{ path: '/', function: 'b' }] })).rejects.toThrow(
+      /routes\[0\] \(ANY \/\) names no function 'b' — functions: a/,
+    );
+    const shadowed = {
+      name: 'x',
+      functions: { a: { language: 'go' }, b: { language: 'go' } },
+      routes: [
+        { path: '/users/{proxy+}', function: 'a' },
+        { method: 'GET', path: '/users/{id}', function: 'b' },
+      ],
+    };
+    await expect(resolve(shadowed)).rejects.toThrow(/routes\[1\] \(GET \/users\/\{id\}\) overlaps routes\[0\] \(ANY \/users\/\{proxy\+\}\)/);
+    // Specific before generic is fine: first match wins.
+    const ordered = { ...shadowed, routes: [...shadowed.routes].reverse() };
+    await expect(resolve(ordered)).resolves.toBeTruthy();
+  });
+
+  it('keeps paths inside the project and refuses single-function fields beside "functions"', async () => {
+    await expect(resolve({ name: 'x', functions: { a: { language: 'go', path: '../elsewhere' } } })).rejects.toThrow(/outside the project/);
+    await expect(resolve({ name: 'x', language: 'go', functions: { a: { language: 'go' } } })).rejects.toThrow(
+      /top-level "language" describes a single function/,
+    );
+    await expect(parseSvlJson(JSON.stringify({ name: 'x', functions: { a: { flavor: 'http' } } }))).rejects.toThrow(/language/);
+  });
+
+  it('is found by walking up from a function folder', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'svl-walk-'));
+    await writeFile(path.join(dir, 'svl.json'), JSON.stringify(many));
+    await mkdir(path.join(dir, 'functions', 'web', 'internal'), { recursive: true });
+    const c = await loadConfig(path.join(dir, 'functions', 'web', 'internal'));
+    expect(c.root).toBe(dir);
   });
 });

@@ -1,88 +1,155 @@
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { SvlError } from '../core/errors.js';
-import type { Arch, Language, SvlConfig } from '../config/svl-config.js';
-import { toolchainFor } from '../toolchains/index.js';
-import { readElfArch } from './elf.js';
 import { artifactPaths, buildDir, stagingDir } from '../project/layout.js';
-import { hashSources } from './sources-hash.js';
-import { zipBootstrap } from './zip-bootstrap.js';
+import type { Arch, FunctionConfig, Language, Platform } from '../project/project.js';
+import { toolchainFor, type Packaging } from '../toolchains/index.js';
+import { readElfArch } from './elf.js';
+import { hashInputs } from './sources-hash.js';
+import { extractBootstrap } from './prebuilt.js';
+import { codeSha256, zipBootstrap } from './zip-bootstrap.js';
 
 export interface BuildManifest {
   name: string;
+  platform: Platform;
   arch: Arch;
-  language: Language;
+  /** 'prebuilt' for an svl.json `artifact`. */
+  language: Language | 'prebuilt';
+  /** The executable's file name in the build folder: `bootstrap` (Lambda) or the service's name (Cloud Run). */
+  binary: string;
   bytes: number;
-  zipBytes: number;
+  /** Lambda only: bootstrap.zip. */
+  zipBytes?: number;
   /** base64 SHA-256 of bootstrap.zip, as Lambda's CodeSha256. */
-  zipSha256: string;
+  zipSha256?: string;
   sourcesHash: string;
   builtAt: string;
 }
 
 export interface BuiltArtifact {
-  bootstrap: string;
-  zip: string;
-  arch: Arch;
-  binaryBytes: number;
-  zipBytes: number;
-  zipSha256: string;
+  fn: FunctionConfig;
+  manifest: BuildManifest;
+  binary: string;
+  zip?: string;
 }
 
-export interface BuildArtifactOptions {
-  projectDir: string;
-  config: SvlConfig;
-  /** Defaults to svl.json's arch. */
-  arch?: Arch;
+export interface BuildArtifactsOptions {
+  fns: FunctionConfig[];
+  /** The platform's packaging of each function (Lambda zip or container binary). */
+  packagingOf: (fn: FunctionConfig) => Packaging;
   onOutput?: (line: string) => void;
   env?: Record<string, string | undefined>;
 }
 
+/** What decides the binary besides the sources: a change here makes the last build stale. */
+function buildSettings(fn: FunctionConfig, packaging: Packaging) {
+  return {
+    platform: fn.platform,
+    packaging,
+    arch: fn.arch,
+    language: fn.language ?? 'prebuilt',
+    bin: fn.bin,
+    package: fn.package,
+    dir: path.relative(fn.root, fn.dir),
+  };
+}
+
+/** The hash of what the function's binary is made from (sources, manifests, lock files, settings). */
+export async function inputsHash(fn: FunctionConfig, packaging: Packaging, env?: Record<string, string | undefined>): Promise<string> {
+  const inputs = fn.artifact
+    ? { trees: [], dirs: [], exclude: [], files: [fn.artifact], isSource: () => false }
+    : await toolchainFor(fn.language!).inputs(fn, env);
+  return hashInputs(fn.root, inputs, buildSettings(fn, packaging));
+}
+
 /**
- * The release build, checked and packaged: compile in a staging dir, verify the ELF arch, zip it
- * reproducibly, write build.json, then swap the staging dir into .svl/build/<name>/. A failure at
- * any step leaves the previous artifact as it was.
+ * Release builds, checked and packaged: compile every function (one toolchain call per language,
+ * so a cargo workspace builds in one invocation) into staging dirs, verify each ELF's arch, zip
+ * Lambda bootstraps reproducibly, write build.json, then swap each staging dir into
+ * .svl/build/<name>/. A failure leaves the previous artifacts as they were.
  */
-export async function buildArtifact(opts: BuildArtifactOptions): Promise<BuiltArtifact> {
-  const { projectDir, config } = opts;
-  const arch = opts.arch ?? config.arch;
-  // Hash before compiling: an edit made during the build must make the result stale.
-  const sourcesHash = await hashSources(projectDir, config.language);
-  const staging = stagingDir(projectDir, config.name);
-  await rm(staging, { recursive: true, force: true });
+export async function buildArtifacts(opts: BuildArtifactsOptions): Promise<BuiltArtifact[]> {
+  const { fns } = opts;
+  for (const fn of fns) await rm(stagingDir(fn.root, fn.name), { recursive: true, force: true });
   try {
-    const { binaryPath } = await toolchainFor(config.language).build({
-      projectDir,
-      name: config.name,
-      arch,
-      onOutput: opts.onOutput,
-      env: opts.env,
-    });
-    const built = await readElfArch(binaryPath);
-    if (built !== arch) {
-      throw new SvlError(`the build produced a ${built ?? 'non-ELF'} binary, not ${arch} — check the toolchain's target settings (.cargo/config.toml, GOARCH)`);
+    const binaries = new Map<FunctionConfig, string>();
+    for (const fn of fns.filter((f) => f.artifact)) binaries.set(fn, await stagePrebuilt(fn, opts.packagingOf(fn)));
+    for (const language of ['rust', 'go'] as const) {
+      const mine = fns.filter((f) => !f.artifact && f.language === language);
+      if (mine.length === 0) continue;
+      const results = await toolchainFor(language).build(
+        mine.map((fn) => ({ fn, arch: fn.arch, packaging: opts.packagingOf(fn), onOutput: opts.onOutput, env: opts.env })),
+      );
+      for (const r of results) binaries.set(r.fn, r.binaryPath);
     }
-    const final = artifactPaths(projectDir, config.name);
-    const zipPath = path.join(staging, 'bootstrap.zip');
-    const zip = await zipBootstrap(binaryPath, zipPath);
-    const binaryBytes = (await stat(binaryPath)).size;
-    const manifest: BuildManifest = {
-      name: config.name,
-      arch,
-      language: config.language,
-      bytes: binaryBytes,
-      zipBytes: zip.bytes,
-      zipSha256: zip.sha256,
-      sourcesHash,
-      builtAt: new Date().toISOString(),
-    };
-    await writeFile(path.join(staging, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    await rm(buildDir(projectDir, config.name), { recursive: true, force: true });
-    await rename(staging, buildDir(projectDir, config.name));
-    return { bootstrap: final.bootstrap, zip: final.zip, arch, binaryBytes, zipBytes: zip.bytes, zipSha256: zip.sha256 };
+    const built: BuiltArtifact[] = [];
+    for (const fn of fns) built.push(await finish(fn, binaries.get(fn)!, opts));
+    for (const b of built) {
+      await rm(buildDir(b.fn.root, b.fn.name), { recursive: true, force: true });
+      await rename(stagingDir(b.fn.root, b.fn.name), buildDir(b.fn.root, b.fn.name));
+    }
+    return built.map((b) => withFinalPaths(b));
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    for (const fn of fns) await rm(stagingDir(fn.root, fn.name), { recursive: true, force: true });
   }
+}
+
+async function finish(fn: FunctionConfig, binaryPath: string, opts: BuildArtifactsOptions): Promise<BuiltArtifact> {
+  const packaging = opts.packagingOf(fn);
+  const built = await readElfArch(binaryPath);
+  if (built !== fn.arch) {
+    throw new SvlError(
+      fn.artifact
+        ? `${fn.artifact} is ${built === null ? 'not a Linux ELF executable' : `built for ${built}`}, not ${fn.arch} — rebuild it for linux/${fn.arch}, or set "arch" for ${fn.name} in svl.json`
+        : `the build of ${fn.name} produced a ${built ?? 'non-ELF'} binary, not ${fn.arch} — check the toolchain's target settings (.cargo/config.toml, GOARCH)`,
+    );
+  }
+  const staging = stagingDir(fn.root, fn.name);
+  // Hashed after the toolchain ran: a build may write its lock file (Cargo.lock) on the way.
+  const sourcesHash = await inputsHash(fn, packaging, opts.env);
+  const manifest: BuildManifest = {
+    name: fn.name,
+    platform: fn.platform,
+    arch: fn.arch,
+    language: fn.language ?? 'prebuilt',
+    binary: path.basename(binaryPath),
+    bytes: (await stat(binaryPath)).size,
+    sourcesHash,
+    builtAt: new Date().toISOString(),
+  };
+  let zip: string | undefined;
+  if (packaging === 'lambda') {
+    zip = path.join(staging, 'bootstrap.zip');
+    const z = await zipBootstrap(binaryPath, zip);
+    manifest.zipBytes = z.bytes;
+    manifest.zipSha256 = z.sha256;
+  }
+  await writeFile(path.join(staging, 'build.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { fn, manifest, binary: binaryPath, zip };
+}
+
+function withFinalPaths(b: BuiltArtifact): BuiltArtifact {
+  const dir = buildDir(b.fn.root, b.fn.name);
+  return { ...b, binary: path.join(dir, b.manifest.binary), zip: b.zip ? path.join(dir, 'bootstrap.zip') : undefined };
+}
+
+/** An svl.json `artifact`: a bootstrap executable, or a zip holding one, copied into the staging dir. */
+async function stagePrebuilt(fn: FunctionConfig, packaging: Packaging): Promise<string> {
+  const staging = stagingDir(fn.root, fn.name);
+  await mkdir(staging, { recursive: true });
+  const target = path.join(staging, packaging === 'lambda' ? 'bootstrap' : fn.name);
+  const file = fn.artifact!;
+  let head: Buffer;
+  try {
+    head = (await readFile(file)).subarray(0, 4);
+  } catch (err) {
+    throw new SvlError(
+      `cannot read ${file} (svl.json artifact of ${fn.name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — fix the path`,
+    );
+  }
+  if (head.toString('latin1') === 'PK\u0003\u0004') await extractBootstrap(file, target);
+  else await copyFile(file, target);
+  return target;
 }
 
 /** The manifest of the last successful build, or null when there is none (or it is unreadable). */
@@ -90,17 +157,31 @@ export async function readManifest(projectDir: string, name: string): Promise<Bu
   const paths = artifactPaths(projectDir, name);
   try {
     const manifest = JSON.parse(await readFile(paths.manifest, 'utf8')) as BuildManifest;
-    await Promise.all([stat(paths.bootstrap), stat(paths.zip)]);
+    manifest.binary ??= 'bootstrap';
+    manifest.platform ??= 'lambda';
+    await stat(path.join(paths.dir, manifest.binary));
+    if (manifest.zipSha256) await stat(paths.zip);
     return manifest;
   } catch {
     return null;
   }
 }
 
-/** missing: never built; stale: sources, manifests, svl.json or arch changed since; fresh: deployable as is. */
-export async function artifactStatus(projectDir: string, config: SvlConfig): Promise<'missing' | 'stale' | 'fresh'> {
-  const manifest = await readManifest(projectDir, config.name);
-  if (!manifest) return 'missing';
-  if (manifest.arch !== config.arch || manifest.language !== config.language) return 'stale';
-  return manifest.sourcesHash === (await hashSources(projectDir, config.language)) ? 'fresh' : 'stale';
+export type ArtifactStatus = { state: 'missing' } | { state: 'fresh'; manifest: BuildManifest } | { state: 'stale'; manifest: BuildManifest; why: string };
+
+/**
+ * missing: never built; stale: sources, build settings or arch changed since (with the true reason);
+ * fresh: deployable as is.
+ */
+export async function artifactStatus(fn: FunctionConfig, packaging: Packaging, env?: Record<string, string | undefined>): Promise<ArtifactStatus> {
+  const manifest = await readManifest(fn.root, fn.name);
+  if (!manifest) return { state: 'missing' };
+  if (manifest.arch !== fn.arch) return { state: 'stale', manifest, why: `the last build is for ${manifest.arch}, this one is for ${fn.arch}` };
+  if (manifest.language !== (fn.language ?? 'prebuilt') || manifest.platform !== fn.platform) {
+    return { state: 'stale', manifest, why: 'the language or platform changed since the last build' };
+  }
+  if (manifest.sourcesHash !== (await inputsHash(fn, packaging, env))) return { state: 'stale', manifest, why: 'sources changed since the last build' };
+  return { state: 'fresh', manifest };
 }
+
+export { codeSha256 };

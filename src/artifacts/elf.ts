@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Arch } from '../config/svl-config.js';
+import type { Arch } from '../project/project.js';
 
 // ELF e_machine values (System V gABI, "Machine" table): the only two Lambda runs.
 const MACHINES: Record<number, Arch> = { 62: 'x86_64', 183: 'arm64' };

@@ -1,4 +1,4 @@
-import type { ArtifactSize, SizeReport } from './size-report.js';
+import type { ArtifactSize, FunctionSizeReport, SizeReport } from './size-report.js';
 import { formatBytes } from './size-units.js';
 
 function diffText(a: ArtifactSize): string {
@@ -13,9 +13,11 @@ function budgetText(a: ArtifactSize): string {
 }
 
 function statusText(a: ArtifactSize): string {
-  if (a.passed) return 'ok';
+  if (a.passed) return a.limit === null ? 'no budget' : 'ok';
   return a.budget !== null && a.bytes > a.budget ? 'OVER BUDGET' : 'OVER LAMBDA LIMIT';
 }
+
+const limitText = (a: ArtifactSize) => (a.lambdaLimit === null ? '—' : formatBytes(a.lambdaLimit));
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -30,19 +32,25 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-/** The human report. */
+/** The human report: a table per function (a Lambda limit column only where Lambda's limits apply). */
 export function formatSizeText(report: SizeReport, top = 15): string {
+  return report.functions.map((f) => formatFunctionText(f, top)).join('\n');
+}
+
+function formatFunctionText(report: FunctionSizeReport, top: number): string {
   const hasBaseline = report.artifacts.some((a) => a.baseline);
-  const header = ['artifact', 'size', 'budget', 'lambda limit', 'status', ...(hasBaseline ? ['vs baseline'] : [])];
+  const lambda = report.artifacts.some((a) => a.lambdaLimit !== null);
+  const header = ['artifact', 'size', 'budget', ...(lambda ? ['lambda limit'] : []), 'status', ...(hasBaseline ? ['vs baseline'] : [])];
   const rows = report.artifacts.map((a) => [
     a.name,
     formatBytes(a.bytes),
     budgetText(a),
-    formatBytes(a.lambdaLimit),
+    ...(lambda ? [limitText(a)] : []),
     statusText(a),
     ...(hasBaseline ? [diffText(a) || 'new'] : []),
   ]);
-  let out = `${report.name} (${report.language}, ${report.arch})\n${table([header, ...rows])}\n`;
+  const where = report.platform === 'cloudrun' ? 'Cloud Run, ' : '';
+  let out = `${report.name} (${where}${report.language}, ${report.arch})\n${table([header, ...rows])}\n`;
   if (report.breakdown) {
     const shown = report.breakdown.slice(0, top);
     const rest = report.breakdown.slice(top);
@@ -61,14 +69,15 @@ export function formatSizeText(report: SizeReport, top = 15): string {
 /** The table appended to $GITHUB_STEP_SUMMARY. */
 export function formatSizeMarkdown(report: SizeReport): string {
   const hasBaseline = report.artifacts.some((a) => a.baseline);
+  const many = report.functions.length > 1;
   const lines = [
     `### svl size: ${report.name} (${report.language}, ${report.arch}) ${report.passed ? '✅' : '❌'}`,
     '',
-    `| artifact | size | budget | Lambda limit | status |${hasBaseline ? ' vs baseline |' : ''}`,
-    `| --- | ---: | ---: | ---: | --- |${hasBaseline ? ' ---: |' : ''}`,
+    `|${many ? ' function |' : ''} artifact | size | budget | Lambda limit | status |${hasBaseline ? ' vs baseline |' : ''}`,
+    `|${many ? ' --- |' : ''} --- | ---: | ---: | ---: | --- |${hasBaseline ? ' ---: |' : ''}`,
     ...report.artifacts.map(
       (a) =>
-        `| \`${a.name}\` | ${formatBytes(a.bytes)} | ${budgetText(a)} | ${formatBytes(a.lambdaLimit)} | ${a.passed ? 'ok' : `**${statusText(a).toLowerCase()}**`} |${hasBaseline ? ` ${diffText(a) || 'new'} |` : ''}`,
+        `|${many ? ` ${a.function} |` : ''} \`${a.name}\` | ${formatBytes(a.bytes)} | ${budgetText(a)} | ${limitText(a)} | ${a.passed ? statusText(a) : `**${statusText(a).toLowerCase()}**`} |${hasBaseline ? ` ${diffText(a) || 'new'} |` : ''}`,
     ),
     '',
   ];
@@ -80,10 +89,11 @@ export function overBudgetMessages(report: SizeReport): string[] {
   return report.artifacts
     .filter((a) => !a.passed)
     .map((a) => {
-      const field = a.name === 'bootstrap' ? 'size.binary' : 'size.zip';
+      const field = a.name === 'bootstrap.zip' ? 'size.zip' : 'size.binary';
+      const who = report.functions.length > 1 ? `${a.function}: ${a.name}` : a.name;
       if (a.budget !== null && a.bytes > a.budget) {
-        return `${a.name} is ${formatBytes(a.bytes)}, over the ${field} budget of ${formatBytes(a.budget)} by ${formatBytes(a.bytes - a.budget)} — shrink it (svl size --why) or raise ${field} in svl.json`;
+        return `${who} is ${formatBytes(a.bytes)}, over the ${field} budget of ${formatBytes(a.budget)} by ${formatBytes(a.bytes - a.budget)} — shrink it (svl size --why) or raise ${field}${report.functions.length > 1 ? ` for ${a.function}` : ''} in svl.json`;
       }
-      return `${a.name} is ${formatBytes(a.bytes)}, over Lambda's limit of ${formatBytes(a.lambdaLimit)} — shrink it (svl size --why)`;
+      return `${who} is ${formatBytes(a.bytes)}, over Lambda's limit of ${limitText(a)} — shrink it (svl size --why)`;
     });
 }

@@ -1,4 +1,4 @@
-import type { SizeReport } from './size-report.js';
+import type { FunctionSizeReport } from './size-report.js';
 import { formatBytes } from './size-units.js';
 import { squarify } from './treemap.js';
 
@@ -17,7 +17,7 @@ function escapeHtml(s: string): string {
  * A self-contained page (inline CSS and SVG, no scripts or fonts fetched) with the size table and
  * a treemap of the `--why` breakdown: it can be attached to a CI run and opened offline.
  */
-export function sizeReportHtml(report: SizeReport): string {
+export function sizeReportHtml(report: FunctionSizeReport): string {
   const breakdown = report.breakdown ?? [];
   const unit = report.language === 'rust' ? 'crate' : 'package';
   const rects = squarify(breakdown, (e) => e.bytes, WIDTH, HEIGHT);
@@ -38,7 +38,7 @@ export function sizeReportHtml(report: SizeReport): string {
   const rows = report.artifacts
     .map(
       (a) =>
-        `<tr class="${a.passed ? 'ok' : 'over'}"><td><code>${a.name}</code></td><td>${formatBytes(a.bytes)}</td><td>${a.budget === null ? '—' : formatBytes(a.budget)}</td><td>${formatBytes(a.lambdaLimit)}</td><td>${a.passed ? 'ok' : 'over'}</td></tr>`,
+        `<tr class="${a.passed ? 'ok' : 'over'}"><td><code>${a.name}</code></td><td>${formatBytes(a.bytes)}</td><td>${a.budget === null ? '—' : formatBytes(a.budget)}</td><td>${a.lambdaLimit === null ? '—' : formatBytes(a.lambdaLimit)}</td><td>${a.passed ? 'ok' : 'over'}</td></tr>`,
     )
     .join('\n');
   const top = breakdown

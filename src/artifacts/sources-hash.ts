@@ -1,53 +1,71 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import type { Language } from '../config/svl-config.js';
+import type { BuildInputs } from '../toolchains/toolchain.js';
 
 const SKIP_DIRS = new Set(['.git', '.svl', 'target', 'node_modules', '.cache']);
 
-/** Files whose content decides the binary: sources, manifests, lock files and svl.json. */
-function isBuildInput(rel: string, language: Language): boolean {
-  const base = path.posix.basename(rel);
-  if (base === 'svl.json') return true;
-  if (language === 'go') return (base.endsWith('.go') && !base.endsWith('_test.go')) || base === 'go.mod' || base === 'go.sum';
-  return base.endsWith('.rs') || ['Cargo.toml', 'Cargo.lock', 'rust-toolchain.toml', 'rust-toolchain'].includes(base) || rel === '.cargo/config.toml';
+/** The input files, absolute, sorted: what a build of the function reads. */
+export async function listInputFiles(inputs: BuildInputs): Promise<string[]> {
+  const found = new Set<string>();
+  const excluded = (dir: string) => inputs.exclude.some((e) => dir === e || dir.startsWith(e + path.sep));
+  const walk = async (dir: string, deep: boolean) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (deep && !SKIP_DIRS.has(e.name) && !excluded(p)) await walk(p, true);
+      } else if (e.isFile() && inputs.isSource(e.name)) found.add(p);
+    }
+  };
+  for (const t of inputs.trees) await walk(t, true);
+  for (const d of inputs.dirs) await walk(d, false);
+  for (const f of inputs.files) {
+    const exists = await readFile(f).then(
+      () => true,
+      () => false,
+    );
+    if (exists) found.add(f);
+  }
+  return [...found].sort();
+}
+
+/** True when a change to `file` can change the function's binary. */
+export function affectsInputs(inputs: BuildInputs, file: string): boolean {
+  const abs = path.resolve(file);
+  if (inputs.files.includes(abs)) return true;
+  if (!inputs.isSource(path.basename(abs))) return false;
+  const dir = path.dirname(abs);
+  if (inputs.dirs.includes(dir)) return true;
+  const parts = (p: string) => p.split(path.sep);
+  return inputs.trees.some(
+    (t) =>
+      (dir === t || dir.startsWith(t + path.sep)) &&
+      !inputs.exclude.some((e) => dir === e || dir.startsWith(e + path.sep)) &&
+      !parts(path.relative(t, dir)).some((seg) => SKIP_DIRS.has(seg)),
+  );
 }
 
 /**
- * A hash over the build inputs' paths and contents (not mtimes: a checkout or a copy touches every
- * file). Honours the project's .gitignore.
+ * A hash over the build inputs' paths (relative to the project root) and contents, plus the build
+ * settings that change the binary — not mtimes (a checkout touches every file) and not svl.json as
+ * a whole (a new size budget does not change the binary).
  */
-export async function hashSources(projectDir: string, language: Language): Promise<string> {
-  const ig = ignore();
-  try {
-    ig.add(await readFile(path.join(projectDir, '.gitignore'), 'utf8'));
-  } catch {
-    // no .gitignore
-  }
-  const files = (await listInputs(projectDir, '', ig, language)).sort();
+export async function hashInputs(root: string, inputs: BuildInputs, settings: Record<string, unknown>): Promise<string> {
   const hash = createHash('sha256');
-  for (const rel of files) {
-    hash.update(`${rel}\0`);
+  hash.update(`${JSON.stringify(settings)}\0`);
+  for (const file of await listInputFiles(inputs)) {
+    hash.update(`${path.relative(root, file).split(path.sep).join('/')}\0`);
     hash.update(
       createHash('sha256')
-        .update(await readFile(path.join(projectDir, rel)))
+        .update(await readFile(file))
         .digest(),
     );
   }
   return hash.digest('hex');
-}
-
-async function listInputs(root: string, rel: string, ig: Ignore, language: Language): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(path.join(root, rel), { withFileTypes: true })) {
-    const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) {
-      if (SKIP_DIRS.has(entry.name) || ig.ignores(`${child}/`)) continue;
-      out.push(...(await listInputs(root, child, ig, language)));
-    } else if (entry.isFile() && !ig.ignores(child) && isBuildInput(child, language)) {
-      out.push(child);
-    }
-  }
-  return out;
 }

@@ -1,26 +1,35 @@
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { taskLog } from '@clack/prompts';
-import { noPositionals, oneOf, parseFlags } from './support/args.js';
-import { withJsonErrors } from './support/json-errors.js';
-import { EXIT, isInteractive, type Io } from '../core/io.js';
-import { loadConfig } from '../config/svl-config.js';
-import { buildArtifact, type BuiltArtifact } from '../artifacts/build-artifact.js';
+import { buildArtifacts, type BuiltArtifact } from '../artifacts/build-artifact.js';
 import { formatBytes } from '../artifacts/size-units.js';
+import { EXIT, type Io, isInteractive } from '../core/io.js';
+import { selectFunctions } from '../project/project.js';
+import { targetFor } from '../targets/index.js';
+import { noPositionals, parseFlags } from './support/args.js';
+import { withJsonErrors } from './support/json-errors.js';
+import { FUNCTION_FLAG, FUNCTION_HELP, projectFor } from './support/project-flags.js';
 
-const HELP = `Usage: svl build [--arch arm64|x86_64] [--json]
+const HELP = `Usage: svl build [--function <name>]... [--arch arm64|x86_64] [--json]
 
-Optimized release build for Lambda, checked and zipped reproducibly:
-  .svl/build/<name>/bootstrap, bootstrap.zip, build.json
+Optimized release builds, checked and packaged as each platform runs them:
+  Lambda:    .svl/build/<name>/bootstrap, a reproducible bootstrap.zip, build.json
+  Cloud Run: .svl/build/<name>/<name> (the service binary the container runs), build.json
+Rust functions of one cargo workspace build in one cargo invocation.
 
 Options:
-  --arch <arch>  arm64 or x86_64 (default: svl.json's arch)
-  --json         print the result as JSON on stdout (errors too)
-  -h, --help     show this help
+${FUNCTION_HELP}
+  --arch <arch>          arm64 or x86_64 (default: SVL_ARCH, else svl.json's arch)
+  --json                 print the result as JSON on stdout (errors too)
+  -h, --help             show this help
 `;
 
 export async function run(io: Io): Promise<number> {
-  const { values, positionals } = parseFlags(io.argv, { arch: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, 'build');
+  const { values, positionals } = parseFlags(
+    io.argv,
+    { arch: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...FUNCTION_FLAG },
+    'build',
+  );
   if (values.help) {
     io.stdout.write(HELP);
     return EXIT.ok;
@@ -28,40 +37,49 @@ export async function run(io: Io): Promise<number> {
   const json = Boolean(values.json);
   return withJsonErrors(json, io, async () => {
     noPositionals(positionals, 'build');
-    const arch = oneOf(values.arch, ['arm64', 'x86_64'] as const, '--arch');
-    const config = await loadConfig(io.cwd);
-    const log = buildLog(io, json, `Building ${config.name} (${config.language}, ${arch ?? config.arch})`);
-    let artifact: BuiltArtifact;
+    const project = await projectFor(io, { arch: values.arch });
+    const fns = selectFunctions(project, { names: values.function });
+    const what = fns.map((f) => `${f.name} (${f.language ?? 'prebuilt'}, ${f.arch})`).join(', ');
+    const log = buildLog(io, json, `Building ${what}`);
+    let built: BuiltArtifact[];
     try {
-      artifact = await buildArtifact({ projectDir: io.cwd, config, arch, onOutput: log.line, env: io.env });
+      built = await buildArtifacts({ fns, packagingOf: (fn) => targetFor(fn.platform).packaging, onOutput: log.line, env: io.env });
     } catch (err) {
       log.failed((err as Error).message);
       throw err;
     }
-    log.succeeded(`Built ${config.name} for ${artifact.arch}`);
+    log.succeeded(`Built ${fns.map((f) => f.name).join(', ')} for ${[...new Set(fns.map((f) => f.arch))].join(', ')}`);
+    const rel = (p: string) => path.relative(io.cwd, p);
     if (json) {
-      io.stdout.write(
-        `${JSON.stringify(
-          {
-            name: config.name,
-            language: config.language,
-            arch: artifact.arch,
-            bootstrap: { path: artifact.bootstrap, bytes: artifact.binaryBytes },
-            zip: { path: artifact.zip, bytes: artifact.zipBytes, sha256: artifact.zipSha256 },
-          },
-          null,
-          2,
-        )}\n`,
-      );
+      const entries = built.map(jsonEntry);
+      const doc = entries.length === 1 ? { ...entries[0]!, functions: entries } : { name: project.name, functions: entries };
+      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
-      const rel = (p: string) => path.relative(io.cwd, p);
-      io.stdout.write(
-        `${config.name} (${artifact.arch}): bootstrap ${formatBytes(artifact.binaryBytes)}, zip ${formatBytes(artifact.zipBytes)} → ${rel(artifact.zip)}\n` +
-          `sha256 ${artifact.zipSha256}\n`,
-      );
+      for (const b of built) {
+        const m = b.manifest;
+        io.stdout.write(
+          b.zip
+            ? `${m.name} (${m.arch}): bootstrap ${formatBytes(m.bytes)}, zip ${formatBytes(m.zipBytes!)} → ${rel(b.zip)}\nsha256 ${m.zipSha256}\n`
+            : `${m.name} (Cloud Run, ${m.arch}): ${m.binary} ${formatBytes(m.bytes)} → ${rel(b.binary)}\n`,
+        );
+      }
     }
     return EXIT.ok;
   });
+}
+
+/** The `svl build --json` entry of one function (single-function output keeps today's fields). */
+function jsonEntry(b: BuiltArtifact) {
+  const m = b.manifest;
+  return {
+    name: m.name,
+    platform: m.platform,
+    language: m.language,
+    arch: m.arch,
+    ...(b.zip
+      ? { bootstrap: { path: b.binary, bytes: m.bytes }, zip: { path: b.zip, bytes: m.zipBytes, sha256: m.zipSha256 } }
+      : { binary: { path: b.binary, bytes: m.bytes } }),
+  };
 }
 
 interface BuildLog {

@@ -1,17 +1,20 @@
 import type { Io } from '../core/io.js';
-import { EXIT, isInteractive } from '../core/io.js';
+import { EXIT } from '../core/io.js';
 import { parseFlags } from './support/args.js';
 import { withJsonErrors } from './support/json-errors.js';
-import { SvlError, UsageError } from '../core/errors.js';
-import { loadConfig, type SvlConfig } from '../config/svl-config.js';
-import { createProgress } from '../deploy/progress.js';
+import { UsageError } from '../core/errors.js';
+import { selectFunctions } from '../project/project.js';
+import { targetFor, type DeployOutcome } from '../targets/index.js';
+import { FUNCTION_FLAG, FUNCTION_HELP, projectFor } from './support/project-flags.js';
 
-const HELP = `Usage: svl deploy [options]
+const HELP = `Usage: svl deploy [--function <name>]... [options]
 
-Deploys the project in the current directory: AWS Lambda (svl.json platform "lambda") with the
-AWS SDK's default credentials, or Cloud Run (platform "cloudrun") with gcloud.
+Deploys the project's functions: Lambda functions with the AWS SDK's default credentials (a few
+at once), Cloud Run services with gcloud. Stale or missing builds are rebuilt first.
 
 Options:
+${FUNCTION_HELP}
+  --arch <arch>          arm64 or x86_64 (default: SVL_ARCH, else svl.json's arch)
   --region <region>      AWS / Cloud Run region (default: AWS_REGION, your profile, svl.json)
   --profile <name>       AWS profile from ~/.aws/config
   --role <arn>           Lambda execution role (default: create or reuse svl-<name>-role)
@@ -32,7 +35,9 @@ const FLAGS = {
   'endpoint-url': { type: 'string' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
+  arch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
+  ...FUNCTION_FLAG,
 } as const;
 
 export type DeployFlags = ReturnType<typeof deployFlags>;
@@ -69,79 +74,42 @@ export async function run(io: Io): Promise<number> {
   }
   return withJsonErrors(parsed.values.json ?? false, io, async () => {
     const flags = deployFlags(parsed);
-    const config = await loadConfig(io.cwd);
-    return config.platform === 'cloudrun' ? deployCloudRun(io, config, flags) : deployLambdaCommand(io, config, flags);
-  });
-}
-
-async function deployLambdaCommand(io: Io, config: SvlConfig, flags: DeployFlags): Promise<number> {
-  // Loaded here, not at the top: Cloud Run projects never pay for the AWS SDK.
-  const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
-  const { deployLambda } = await import('../deploy/lambda/deploy-lambda.js');
-  const { desiredFunction } = await import('../deploy/lambda/function-config.js');
-  const { ensureDeployArtifact } = await import('../deploy/lambda/deploy-artifact.js');
-  const { formatLambdaReport } = await import('../deploy/lambda/format-report.js');
-
-  const clients = await createAwsClients({
-    region: flags.region,
-    configRegion: config.region,
-    profile: flags.profile,
-    endpointUrl: flags.endpointUrl,
-    env: io.env,
-  });
-  const progress = createProgress(io);
-  try {
-    const artifact = await ensureDeployArtifact(io.cwd, config, progress, io.env);
-    const report = await deployLambda({
-      clients,
-      desired: desiredFunction(config),
-      zip: artifact.zip,
-      roleArn: flags.role,
-      functionUrl: flags.functionUrl,
-      alias: flags.alias,
-      dryRun: flags.dryRun,
-      progress,
-    });
-    const out = { ...report, artifact: { zip: artifact.zipPath, build: artifact.build } };
-    io.stdout.write(flags.json ? `${JSON.stringify(out, null, 2)}\n` : formatLambdaReport(report));
+    const project = await projectFor(io, { arch: parsed.values.arch });
+    const fns = selectFunctions(project, { names: parsed.values.function });
+    const platforms = [...new Set(fns.map((f) => f.platform))];
+    for (const platform of platforms) {
+      for (const flag of targetFor(platform).foreignDeployFlags) {
+        if (flags[flag]) {
+          const names = fns.filter((f) => f.platform === platform).map((f) => f.name);
+          throw new UsageError(
+            `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to Lambda functions only; ${names.join(', ')} deploy${names.length === 1 ? 's' : ''} to Cloud Run — drop the flag${platforms.length > 1 ? ' or pick functions with --function' : ''}`,
+          );
+        }
+      }
+    }
+    if (flags.role && fns.filter((f) => f.platform === 'lambda').length > 1) {
+      throw new UsageError(
+        '--role gives one execution role to every function deployed — pick one function with --function, or let svl create a role per function',
+      );
+    }
+    const outcomes: DeployOutcome[] = [];
+    for (const platform of platforms) {
+      outcomes.push(
+        ...(await targetFor(platform).deploy(
+          fns.filter((f) => f.platform === platform),
+          { io, project, flags },
+        )),
+      );
+    }
+    if (flags.json) {
+      const doc =
+        outcomes.length === 1
+          ? { ...outcomes[0]!.report, functions: outcomes.map((o) => ({ name: o.name, ...o.report })) }
+          : { functions: outcomes.map((o) => ({ name: o.name, ...o.report })) };
+      io.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    } else {
+      io.stdout.write(outcomes.map((o) => (outcomes.length > 1 ? `== ${o.name} ==\n${o.text}` : o.text)).join(''));
+    }
     return EXIT.ok;
-  } catch (err) {
-    // A running spinner holds a timer: stop it so the error prints cleanly and the process exits.
-    progress.fail();
-    throw err;
-  } finally {
-    clients.lambda.destroy();
-    clients.iam.destroy();
-  }
-}
-
-async function deployCloudRun(io: Io, config: SvlConfig, flags: DeployFlags): Promise<number> {
-  for (const [flag, set] of [
-    ['--role', flags.role],
-    ['--function-url', flags.functionUrl],
-    ['--alias', flags.alias],
-    ['--profile', flags.profile],
-    ['--endpoint-url', flags.endpointUrl],
-  ] as const) {
-    if (set) throw new UsageError(`${flag} applies to Lambda projects only; this project deploys to Cloud Run (svl.json platform "cloudrun")`);
-  }
-  const { gcloudRunDeployArgv, shellLine } = await import('../deploy/cloudrun/gcloud-argv.js');
-  const { requireGcloudAccount, runGcloud } = await import('../deploy/cloudrun/gcloud.js');
-  const argv = gcloudRunDeployArgv(config, { region: flags.region, quiet: !isInteractive(io) });
-  if (flags.dryRun) {
-    io.stdout.write(flags.json ? `${JSON.stringify({ dryRun: true, command: 'gcloud', argv }, null, 2)}\n` : `gcloud ${shellLine(argv)}\n`);
-    return EXIT.ok;
-  }
-  const g = { cwd: io.cwd, env: io.env };
-  const account = await requireGcloudAccount(g);
-  io.stderr.write(`- deploying as ${account}: gcloud ${shellLine(argv)}\n`);
-  const code = await runGcloud(argv, g, (line) => io.stderr.write(`${line}\n`));
-  if (code !== 0) {
-    // Cloud Run only moves traffic after a revision is ready, so the previous one keeps serving.
-    throw new SvlError(
-      `gcloud run deploy exited with ${code} — fix the error in its output above and run 'svl deploy' again (the previous revision, if any, still serves)`,
-    );
-  }
-  if (flags.json) io.stdout.write(`${JSON.stringify({ dryRun: false, command: 'gcloud', argv, account }, null, 2)}\n`);
-  return EXIT.ok;
+  });
 }

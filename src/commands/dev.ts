@@ -1,34 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { devBinaries } from '../artifacts/dev-binaries.js';
+import { affectsInputs } from '../artifacts/sources-hash.js';
+import { SvlError, UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { EXIT } from '../core/io.js';
-import { SvlError, UsageError } from '../core/errors.js';
+import { BuildSnapshots, watchProject } from '../emulator/index.js';
+import { DEV_HOST, DEV_PORT } from '../project/defaults.js';
+import { loadProject, selectFunctions, type FunctionConfig, type Platform, type Project } from '../project/project.js';
+import { targetFor, type DevFunction, type DevServer } from '../targets/index.js';
+import { toolchainFor, type BuildInputs } from '../toolchains/index.js';
 import { noPositionals, parseFlags, positiveInt } from './support/args.js';
-import { loadConfig, type SvlConfig } from '../config/svl-config.js';
-import { toolchainFor } from '../toolchains/index.js';
-import {
-  BuildSnapshots,
-  CloudRunService,
-  portAcceptsConnections,
-  LambdaEmulator,
-  functionSettings,
-  removeDevState,
-  watchSources,
-  writeDevState,
-} from '../emulator/index.js';
 
 const HELP = `Usage: svl dev [options]
 
-Builds the function for this machine and serves it like Lambda, rebuilding on every source change.
-Lambda projects: one port with the Invoke API (POST /2015-03-31/functions/<name>/invocations,
-for the AWS SDK and 'aws lambda invoke --endpoint-url') and the function URL on every other path.
-Cloud Run projects: runs the service with PORT set.
+Builds the project's functions for this machine and serves them like Lambda, rebuilding what a
+save touches. One port for every Lambda function: the Invoke API by name
+(POST /2015-03-31/functions/<name>/invocations, for the AWS SDK and 'aws lambda invoke
+--endpoint-url'), function URLs at /lambda-url/<name>/…, svl.json's "routes", and the default
+function on every other path. Cloud Run services run with PORT set, from the next port up.
 
 Options:
-  --port <n>          port to listen on (default 9000)
-  --host <addr>       Lambda: address to listen on (default 127.0.0.1)
-  --concurrency <n>   Lambda: instances at most (default: svl.json "concurrency", else 4)
-  --no-watch          build once, do not rebuild on changes
-  -h, --help          show this help
+  --port <n>             port to listen on (default ${DEV_PORT}; 0 for any free one)
+  --host <addr>          Lambda: address to listen on (default ${DEV_HOST})
+  --concurrency <n>      Lambda: instances at most per function (default: svl.json "concurrency", else 4)
+  -f, --function <name>  serve only this function (repeatable; default: all)
+  --release              run release builds, so Duration and cost in REPORT are the real ones
+  --env-file <file>      dotenv file of extra variables for every function (repeatable)
+  --no-watch             build once, do not rebuild on changes
+  -h, --help             show this help
+
+Each function's environment, later entries winning: the host's RUST_LOG, AWS_LAMBDA_LOG_LEVEL,
+AWS_LAMBDA_LOG_FORMAT, AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME, credentials
+and AWS_ENDPOINT_URL; then --env-file values; then svl.json "environment"; then the variables
+Lambda itself sets (AWS_LAMBDA_FUNCTION_NAME, AWS_REGION from AWS_REGION or svl.json, …).
 `;
+
+/** What a function on a developer's machine needs to reach real AWS the way it would with its role. */
+const HOST_PASS_THROUGH = [
+  'RUST_LOG',
+  'RUST_BACKTRACE',
+  'AWS_LAMBDA_LOG_LEVEL',
+  'AWS_LAMBDA_LOG_FORMAT',
+  'AWS_PROFILE',
+  'AWS_CONFIG_FILE',
+  'AWS_SHARED_CREDENTIALS_FILE',
+  'HOME',
+];
+
+/** Cargo/go lines that say a (first, slow) build is making progress. */
+const PROGRESS = /^\s*(Compiling|Downloading|Downloaded|Locking|Updating|go: downloading)\b/;
 
 export async function run(io: Io): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -37,6 +60,9 @@ export async function run(io: Io): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       concurrency: { type: 'string' },
+      function: { type: 'string', multiple: true, short: 'f' },
+      release: { type: 'boolean', default: false },
+      'env-file': { type: 'string', multiple: true },
       watch: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,60 +73,158 @@ export async function run(io: Io): Promise<number> {
     return EXIT.ok;
   }
   noPositionals(positionals, 'dev');
-  const port = values.port === '0' ? 0 : (positiveInt(values.port, '--port') ?? 9000);
+  const port = values.port === '0' ? 0 : (positiveInt(values.port, '--port') ?? DEV_PORT);
   if (port > 65535) throw new UsageError(`--port must be a TCP port from 1 to 65535 (or 0 for any free one), got '${values.port}'`);
   const concurrency = positiveInt(values.concurrency, '--concurrency');
-  const config = await loadConfig(io.cwd);
-  const log = (line: string) => io.stdout.write(`${line}\n`);
-  const say = (line: string) => io.stderr.write(`svl dev: ${line}\n`);
-
-  if (config.platform === 'cloudrun') {
-    // The service binds 0.0.0.0:$PORT itself (Cloud Run's contract) and serves requests concurrently.
-    if (values.host !== undefined) throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host');
+  const host = values.host ?? DEV_HOST;
+  const load = () => loadProject({ cwd: io.cwd, env: io.env, flags: { concurrency } });
+  let project = await load();
+  let fns = selectFunctions(project, { names: values.function?.length ? values.function : undefined });
+  if (values.function === undefined || values.function.length === 0) fns = project.functions;
+  const platforms = platformsOf(fns);
+  if (!platforms.includes('lambda')) {
+    // The service binds $PORT itself (Cloud Run's contract) and serves requests concurrently.
+    if (values.host !== undefined) throw new UsageError('--host applies to Lambda functions; a Cloud Run service listens on $PORT — drop --host');
     if (concurrency !== undefined)
-      throw new UsageError('--concurrency applies to Lambda projects; a Cloud Run service handles its own concurrency — drop --concurrency');
+      throw new UsageError('--concurrency applies to Lambda functions; a Cloud Run service handles its own concurrency — drop --concurrency');
   }
+  const extraEnv = { ...hostPassThrough(io.env), ...(await readEnvFiles(io.cwd, values['env-file'] ?? [])) };
+  const ports = portsOf(platforms, port);
+  // A busy port is reported now, not after a build of several minutes.
+  for (const [platform, p] of ports) if (p !== 0) await assertPortFree(p, platform === 'lambda' ? host : DEV_HOST);
 
-  const toolchain = toolchainFor(config.language);
-  const snapshots = new BuildSnapshots(io.cwd, config.name);
-  const build = async () => {
+  const many = () => fns.length > 1;
+  const log = (name: string, text: string) => io.stdout.write(`${many() ? text.replace(/^/gm, `[${name}] `) : text}\n`);
+  const say = (line: string) => io.stderr.write(`svl dev: ${line}\n`);
+  const snapshots = new Map<string, BuildSnapshots>();
+  const snapshotOf = (fn: FunctionConfig) => {
+    let s = snapshots.get(fn.name);
+    if (!s) {
+      s = new BuildSnapshots(fn.root, fn.name);
+      snapshots.set(fn.name, s);
+    }
+    return s;
+  };
+
+  /** Host builds of `targets`, one toolchain call per language; compiler output only when it fails. */
+  const build = async (targets: FunctionConfig[], showProgress: boolean): Promise<DevFunction[]> => {
     const started = performance.now();
-    // Compiler output is shown only when the build fails: a clean rebuild stays one line.
     const output: string[] = [];
-    let binaryPath: string;
+    let binaries: Map<FunctionConfig, string>;
     try {
-      ({ binaryPath } = await toolchain.devBuild({ projectDir: io.cwd, name: config.name, env: io.env, onOutput: (l) => output.push(l) }));
+      binaries = await devBinaries(targets, {
+        env: io.env,
+        release: values.release,
+        onOutput: (line) => {
+          output.push(line);
+          if (showProgress && PROGRESS.test(line)) say(line.trim());
+        },
+      });
     } catch (err) {
       io.stderr.write(output.map((l) => `${l}\n`).join(''));
       throw err;
     }
-    const snapshot = await snapshots.take(binaryPath);
-    say(`built ${config.name} (${config.language}) in ${Math.round(performance.now() - started)} ms`);
-    return snapshot;
+    const out: DevFunction[] = [];
+    for (const fn of targets) out.push({ fn, binary: await snapshotOf(fn).take(binaries.get(fn)!), debug: !values.release && fn.language === 'rust' });
+    say(`built ${targets.map((f) => f.name).join(', ')} in ${Math.round(performance.now() - started)} ms${values.release ? ' (release)' : ''}`);
+    return out;
   };
 
-  say(`building ${config.name} (${config.language}) for this machine…`);
-  const first = await build();
-  const server =
-    config.platform === 'cloudrun'
-      ? await startCloudRun(io, config, first, port, log, say)
-      : await startLambda(io, config, first, port, values.host ?? '127.0.0.1', concurrency ?? config.concurrency ?? 4, log, say);
+  const compiled = fns.filter((f) => !f.artifact);
+  say(
+    `building ${fns.map((f) => `${f.name} (${f.language ?? 'prebuilt'})`).join(', ')} for this machine${compiled.some((f) => f.language === 'rust') ? ' — a first Rust build compiles its dependencies and can take minutes' : ''}…`,
+  );
+  let current = await build(fns, true);
+  const servers = new Map<Platform, DevServer>();
+  const startAll = async () => {
+    for (const [platform, p] of ports) {
+      const mine = current.filter((d) => d.fn.platform === platform);
+      if (mine.length === 0) continue;
+      servers.set(platform, await targetFor(platform).dev(mine, { io, project, port: p, host, extraEnv, log, say }));
+    }
+  };
+  try {
+    await startAll();
+  } catch (err) {
+    for (const s of servers.values()) await s.close();
+    throw err;
+  }
 
   let rebuilding: Promise<void> = Promise.resolve();
+  const inputs = new Map<string, BuildInputs>();
+  const refreshInputs = async (targets: FunctionConfig[]) => {
+    for (const fn of targets) {
+      if (fn.artifact) inputs.set(fn.name, { trees: [], dirs: [], exclude: [], files: [fn.artifact], isSource: () => false });
+      else inputs.set(fn.name, await toolchainFor(fn.language!).inputs(fn, io.env));
+    }
+  };
+  if (values.watch) await refreshInputs(fns);
+
+  const onChange = async (changed: string[]) => {
+    if (changed.includes(project.file)) {
+      await reloadConfig();
+      return;
+    }
+    const touched = fns.filter((fn) => changed.some((f) => affectsInputs(inputs.get(fn.name)!, f)));
+    if (touched.length === 0) return;
+    const rel = changed.map((f) => path.relative(project.root, f)).join(', ');
+    say(`${rel} changed — rebuilding ${touched.map((f) => f.name).join(', ')}`);
+    try {
+      const next = await build(touched, false);
+      for (const d of next) {
+        current = current.map((c) => (c.fn.name === d.fn.name ? d : c));
+        await servers.get(d.fn.platform)?.swap(d);
+      }
+      await refreshInputs(touched);
+    } catch (err) {
+      // The last good build keeps serving: a typo must not take the endpoint down.
+      say(`${(err as Error).message}\nsvl dev: still serving the last good build`);
+    }
+  };
+
+  /** svl.json changed: functions added are built, removed ones stopped, changed ones restarted. */
+  const reloadConfig = async () => {
+    let next: Project;
+    try {
+      next = await load();
+    } catch (err) {
+      say(`${(err as Error).message}\nsvl dev: keeping the previous settings`);
+      return;
+    }
+    const nextFns = values.function?.length ? selectFunctions(next, { names: values.function }) : next.functions;
+    const nextPlatforms = platformsOf(nextFns);
+    if (nextPlatforms.some((p) => !servers.has(p)) && servers.size > 0 && nextPlatforms.join() !== [...servers.keys()].join()) {
+      say('svl.json now mixes platforms differently — restart svl dev to serve them');
+      return;
+    }
+    const built = new Map(current.map((d) => [d.fn.name, d]));
+    const needBuild = nextFns.filter((f) => {
+      const old = built.get(f.name)?.fn;
+      return !old || old.dir !== f.dir || old.language !== f.language || old.bin !== f.bin || old.package !== f.package || old.artifact !== f.artifact;
+    });
+    try {
+      const fresh = needBuild.length > 0 ? await build(needBuild, true) : [];
+      current = nextFns.map((f) => fresh.find((d) => d.fn.name === f.name) ?? { ...built.get(f.name)!, fn: f });
+      project = next;
+      fns = nextFns;
+      for (const [platform, server] of servers)
+        await server.reconfigure(
+          next,
+          current.filter((d) => d.fn.platform === platform),
+        );
+      await refreshInputs(nextFns);
+      say('svl.json changed — settings applied');
+    } catch (err) {
+      say(`${(err as Error).message}\nsvl dev: keeping the previous settings`);
+    }
+  };
+
   const watcher = values.watch
-    ? await watchSources(io.cwd, toolchain.sourceGlobs, (changed) => {
-        rebuilding = rebuilding.then(async () => {
-          say(`${changed.join(', ')} changed — rebuilding…`);
-          try {
-            await server.swap(await build());
-          } catch (err) {
-            // The last good build keeps serving: a typo must not take the endpoint down.
-            say(`${(err as Error).message}\nsvl dev: still serving the last good build`);
-          }
-        });
+    ? await watchProject(project.root, (changed) => {
+        rebuilding = rebuilding.then(() => onChange(changed));
       })
     : undefined;
-  if (watcher) say('watching sources for changes (Ctrl-C to stop)');
+  if (watcher) say('watching sources and svl.json for changes (Ctrl-C to stop)');
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -109,81 +233,47 @@ export async function run(io: Io): Promise<number> {
   say('shutting down');
   await watcher?.close();
   await rebuilding;
-  await server.close();
-  await snapshots.removeAll();
+  for (const s of servers.values()) await s.close();
+  for (const s of snapshots.values()) await s.removeAll();
   return EXIT.ok;
 }
 
-interface RunningServer {
-  swap(binary: string): Promise<void>;
-  close(): Promise<void>;
+function platformsOf(fns: FunctionConfig[]): Platform[] {
+  return (['lambda', 'cloudrun'] as const).filter((p) => fns.some((f) => f.platform === p));
 }
 
-async function startLambda(
-  io: Io,
-  config: SvlConfig,
-  binary: string,
-  port: number,
-  host: string,
-  maxInstances: number,
-  log: (line: string) => void,
-  say: (line: string) => void,
-): Promise<RunningServer> {
-  const fn = functionSettings(config, io.cwd, io.env);
-  const emulator = new LambdaEmulator({ fn, binary, maxInstances, hostEnv: io.env, onLog: log });
-  let bound: number;
-  try {
-    bound = await emulator.listen(port, host);
-  } catch (err) {
-    await emulator.close();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new SvlError(`port ${port} is in use — pass --port <free port>`);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new SvlError(`cannot listen on --host ${host} (${code}) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0`);
+/** Lambda functions share --port; Cloud Run services start at the next port (or at --port when there is no Lambda function). */
+function portsOf(platforms: Platform[], port: number): [Platform, number][] {
+  return platforms.map((p) => [p, p === 'cloudrun' && platforms.includes('lambda') && port !== 0 ? port + 1 : port]);
+}
+
+async function assertPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new SvlError(`port ${port} is in use — pass --port <free port>`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
+        reject(new SvlError(`cannot listen on --host ${host} (${err.code}) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0`));
+      } else reject(err);
+    });
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+function hostPassThrough(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(HOST_PASS_THROUGH.flatMap((k) => (env[k] ? [[k, env[k]!]] : [])));
+}
+
+async function readEnvFiles(cwd: string, files: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const f of files) {
+    let text: string;
+    try {
+      text = await readFile(path.resolve(cwd, f), 'utf8');
+    } catch (err) {
+      throw new UsageError(`--env-file ${f}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check the path`);
     }
-    throw err;
+    Object.assign(out, parseEnv(text));
   }
-  await writeDevState(io.cwd, config.name, { pid: process.pid, port: bound, host });
-  const base = `http://${host}:${bound}`;
-  say(`${config.name} listening on ${base} (up to ${maxInstances} instances, ${config.memory} MB, ${config.timeout} s timeout)`);
-  say(`  function URL: ${base}/`);
-  say(`  Invoke API:   ${base}/2015-03-31/functions/${config.name}/invocations (AWS_ENDPOINT_URL=${base})`);
-  return {
-    swap: async (next) => emulator.pool.useBinary(next),
-    close: async () => {
-      await removeDevState(io.cwd, config.name);
-      await emulator.close();
-    },
-  };
-}
-
-async function startCloudRun(
-  io: Io,
-  config: SvlConfig,
-  binary: string,
-  port: number,
-  log: (line: string) => void,
-  say: (line: string) => void,
-): Promise<RunningServer> {
-  const environment = { ...config.environment };
-  if (!io.env.GEMINI_API_KEY) {
-    environment.OCR_ENGINE = 'tesseract';
-    say('GEMINI_API_KEY is not set: OCR_ENGINE=tesseract (local tesseract instead of Gemini)');
-  }
-  const servicePort = port || 8080;
-  if (await portAcceptsConnections(servicePort)) throw new SvlError(`port ${servicePort} is in use — pass --port <free port>`);
-  const service = new CloudRunService({ cwd: io.cwd, port: servicePort, environment, hostEnv: io.env, onLog: log });
-  service.start(binary);
-  if (!(await service.waitUntilListening())) {
-    await service.stop();
-    throw new SvlError(`the service did not listen on PORT=${servicePort} — check its output above (is the port free? pass --port <free port>)`);
-  }
-  say(`${config.name} (Cloud Run service) listening on http://127.0.0.1:${servicePort}/`);
-  return {
-    swap: async (next) => {
-      if (await service.restart(next)) say(`restarted on http://127.0.0.1:${servicePort}/`);
-      else say('the new build did not start listening — fix it and save again');
-    },
-    close: () => service.stop(),
-  };
+  return out;
 }

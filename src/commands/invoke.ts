@@ -4,16 +4,18 @@ import type { Io } from '../core/io.js';
 import { EXIT } from '../core/io.js';
 import { SvlError, UsageError } from '../core/errors.js';
 import { parseFlags } from './support/args.js';
-import { loadConfig, type SvlConfig } from '../config/svl-config.js';
-import { toolchainFor } from '../toolchains/index.js';
+import { devBinaries } from '../artifacts/dev-binaries.js';
 import { BuildSnapshots, LambdaEmulator, functionSettings, logTail, readDevState } from '../emulator/index.js';
+import { selectOne, type FunctionConfig } from '../project/project.js';
+import { projectFor } from './support/project-flags.js';
 
-const HELP = `Usage: svl invoke [--event <file> | --data <json> | -] [--remote]
+const HELP = `Usage: svl invoke [--function <name>] [--event <file> | --data <json> | -] [--remote]
 
-Invokes the function once and prints its result (stdout) and the REPORT line (stderr).
+Invokes a function once and prints its result (stdout) and the REPORT line (stderr).
 Locally it uses the running 'svl dev' for this project, or starts a one-shot instance.
 
 Options:
+  -f, --function <name>  the function (default: the one whose folder you are in, the only one, or svl.json's "default")
   --event <file>   event JSON from a file
   --data <json>    event JSON inline
   -                read the event from stdin
@@ -40,6 +42,7 @@ export async function run(io: Io): Promise<number> {
       remote: { type: 'boolean', default: false },
       region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      function: { type: 'string', short: 'f' },
     },
     'invoke',
   );
@@ -50,9 +53,11 @@ export async function run(io: Io): Promise<number> {
   if (values.region !== undefined && !values.remote)
     throw new UsageError('--region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
   const payload = await readEvent(io, values.event, values.data, positionals);
-  const config = await loadConfig(io.cwd);
-  if (config.platform !== 'lambda')
-    throw new UsageError(`svl invoke is for Lambda projects — ${config.name} is a Cloud Run service: run 'svl dev' and send it HTTP requests`);
+  const project = await projectFor(io);
+  if (!project.functions.some((f) => f.platform === 'lambda')) {
+    throw new UsageError(`svl invoke is for Lambda functions — ${project.name} has only Cloud Run services: run 'svl dev' and send them HTTP requests`);
+  }
+  const config = selectOne(project, values.function);
   const answer = values.remote ? await invokeRemote(io, config, payload, values.region) : await invokeLocal(io, config, payload);
   io.stdout.write(`${answer.payload.toString('utf8')}\n`);
   const report = answer.logResult
@@ -98,9 +103,9 @@ async function readEvent(io: Io, file: string | undefined, data: string | undefi
   return Buffer.from(raw);
 }
 
-async function invokeLocal(io: Io, config: SvlConfig, payload: Buffer): Promise<Answer> {
-  const dev = await readDevState(io.cwd, config.name);
-  if (dev) {
+async function invokeLocal(io: Io, config: FunctionConfig, payload: Buffer): Promise<Answer> {
+  const dev = await readDevState(config.root);
+  if (dev?.functions.includes(config.name)) {
     try {
       return await invokeOverHttp(`http://${dev.host}:${dev.port}`, config.name, payload);
     } catch (err) {
@@ -109,20 +114,18 @@ async function invokeLocal(io: Io, config: SvlConfig, payload: Buffer): Promise<
       // Otherwise svl dev went away between the check and the call: fall back to a one-shot instance.
     }
   }
-  const { binaryPath } = await toolchainFor(config.language).devBuild({ projectDir: io.cwd, name: config.name, env: io.env });
-  const snapshots = new BuildSnapshots(io.cwd, config.name, `invoke-${process.pid}`);
+  const binaryPath = (await devBinaries([config], { env: io.env })).get(config)!;
+  const snapshots = new BuildSnapshots(config.root, config.name, `invoke-${process.pid}`);
   const emulator = new LambdaEmulator({
-    fn: functionSettings(config, io.cwd, io.env),
-    binary: await snapshots.take(binaryPath),
-    maxInstances: 1,
+    functions: [{ fn: functionSettings(config, io.env, { debug: config.language === 'rust' }), binary: await snapshots.take(binaryPath), maxInstances: 1 }],
     hostEnv: io.env,
     // The function's own output goes to stderr, so stdout stays the result alone.
-    onLog: (text) => {
+    onLog: (_name, text) => {
       for (const line of text.split('\n')) if (!/^(START|END|REPORT) RequestId:/.test(line)) io.stderr.write(`${line}\n`);
     },
   });
   try {
-    const result = await emulator.invoke(payload);
+    const result = await emulator.invoke(config.name, payload);
     return {
       payload: result.outcome.payload,
       functionError: result.outcome.ok ? undefined : result.outcome.errorType,
@@ -163,7 +166,7 @@ async function invokeOverHttp(base: string, name: string, payload: Buffer): Prom
   return { payload: body, functionError, logResult: res.headers.get('x-amz-log-result') ?? undefined };
 }
 
-async function invokeRemote(io: Io, config: SvlConfig, payload: Buffer, region: string | undefined): Promise<Answer> {
+async function invokeRemote(io: Io, config: FunctionConfig, payload: Buffer, region: string | undefined): Promise<Answer> {
   // Loaded only here: the SDK costs ~100 ms to import and local invokes do not need it.
   const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
   const { InvokeCommand } = await import('@aws-sdk/client-lambda');

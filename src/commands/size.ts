@@ -1,23 +1,26 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { noPositionals, oneOf, parseFlags } from './support/args.js';
+import { noPositionals, parseFlags } from './support/args.js';
+import { FUNCTION_FLAG, FUNCTION_HELP, projectFor } from './support/project-flags.js';
 import { withJsonErrors } from './support/json-errors.js';
 import { SvlError, UsageError } from '../core/errors.js';
 import { EXIT, type Io } from '../core/io.js';
-import { loadConfig } from '../config/svl-config.js';
-import { artifactStatus, buildArtifact, readManifest } from '../artifacts/build-artifact.js';
+import { selectFunctions, type FunctionConfig } from '../project/project.js';
+import { targetFor } from '../targets/index.js';
+import { artifactStatus, buildArtifacts } from '../artifacts/build-artifact.js';
 import { sizeReportHtml } from '../artifacts/size-html.js';
-import { applyBaseline, sizeReport, withBreakdown } from '../artifacts/size-report.js';
+import { applyBaseline, functionSizeReport, sizeReport, withBreakdown, type FunctionSizeReport } from '../artifacts/size-report.js';
 import { formatSizeMarkdown, formatSizeText, overBudgetMessages } from '../artifacts/size-format.js';
 import { toolchainFor } from '../toolchains/index.js';
 
-const HELP = `Usage: svl size [--json] [--baseline file] [--why] [--html file] [--build]
+const HELP = `Usage: svl size [--function <name>]... [--json] [--baseline file] [--why] [--html file] [--build]
 
-Binary and zip size of the last 'svl build' against svl.json's budgets (size.binary, size.zip)
-and Lambda's limits (50 MiB zipped for direct upload, 250 MiB unzipped).
-Exit 0 within budget, 1 over budget, 2 usage error.
+Sizes of the last 'svl build', a table per function, against svl.json's budgets (size.binary,
+size.zip) and, for Lambda, its limits (50 MiB zipped for direct upload, 250 MiB unzipped).
+Exit 0 when every function is within budget, 1 when any is over, 2 usage error.
 
 Options:
+${FUNCTION_HELP}
   --json             the report as JSON on stdout (errors too)
   --baseline <file>  compare with an earlier 'svl size --json' output: +/- bytes and %
   --why              bytes by Rust crate / Go package (builds once more, keeping symbols)
@@ -38,6 +41,7 @@ export async function run(io: Io): Promise<number> {
       build: { type: 'boolean' },
       arch: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      ...FUNCTION_FLAG,
     },
     'size',
   );
@@ -59,32 +63,38 @@ interface SizeFlags {
   html?: string;
   build?: boolean;
   arch?: string;
+  function?: string[];
 }
 
 async function report(io: Io, flags: SizeFlags): Promise<number> {
-  const arch = oneOf(flags.arch, ['arm64', 'x86_64'] as const, '--arch');
-  const config = await loadConfig(io.cwd);
+  const project = await projectFor(io, { arch: flags.arch });
+  const fns = selectFunctions(project, { names: flags.function });
+  if (flags.html && fns.length > 1) throw new UsageError(`--html draws one function — add --function <name> (one of: ${fns.map((f) => f.name).join(', ')})`);
   // Compiler output never goes to stdout: it would break --json and the report.
   const onOutput = (line: string) => io.stderr.write(`${line}\n`);
-  if (flags.build) {
-    await buildArtifact({ projectDir: io.cwd, config, arch, onOutput, env: io.env });
+  const packagingOf = (fn: FunctionConfig) => targetFor(fn.platform).packaging;
+  if (flags.build) await buildArtifacts({ fns, packagingOf, onOutput, env: io.env });
+  const parts: FunctionSizeReport[] = [];
+  for (const fn of fns) {
+    const status = await artifactStatus(fn, packagingOf(fn), io.env);
+    if (status.state === 'missing') {
+      throw new SvlError(`nothing built yet in ${path.join('.svl', 'build', fn.name)} — run 'svl build' first (or 'svl size --build')`);
+    }
+    const stale = status.state === 'stale';
+    if (stale) io.stderr.write(`svl: ${fn.name}: ${status.why} — these figures are for the old binary; run 'svl build' (or 'svl size --build')\n`);
+    const part = functionSizeReport(fn, status.manifest, stale);
+    if ((flags.why || flags.html) && fn.language) {
+      const entries = await toolchainFor(fn.language).sizeBreakdown({ fn, arch: status.manifest.arch, packaging: packagingOf(fn), onOutput, env: io.env });
+      withBreakdown(part, entries);
+    }
+    parts.push(part);
   }
-  const manifest = await readManifest(io.cwd, config.name);
-  if (!manifest) {
-    throw new SvlError(`nothing built yet in ${path.join('.svl', 'build', config.name)} — run 'svl build' first (or 'svl size --build')`);
-  }
-  const stale = (await artifactStatus(io.cwd, { ...config, arch: manifest.arch })) === 'stale';
-  if (stale) io.stderr.write(`svl: sources changed since the last build — these figures are for the old binary; run 'svl build' (or 'svl size --build')\n`);
-  const result = sizeReport(io.cwd, config, manifest, stale);
+  const result = sizeReport(project.name, parts);
   if (flags.baseline) await applyBaseline(result, path.resolve(io.cwd, flags.baseline));
-  if (flags.why || flags.html) {
-    const entries = await toolchainFor(config.language).sizeBreakdown({ projectDir: io.cwd, name: config.name, arch: manifest.arch, onOutput, env: io.env });
-    withBreakdown(result, entries);
-  }
   if (flags.html) {
     const file = path.resolve(io.cwd, flags.html);
     try {
-      await writeFile(file, sizeReportHtml(result));
+      await writeFile(file, sizeReportHtml(parts[0]!));
     } catch (err) {
       throw new UsageError(
         `--html ${file}: cannot write it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — pass a file in an existing, writable directory`,

@@ -10,9 +10,9 @@ export interface Progress {
 }
 
 /** Plain lines go to stderr so `--json` output on stdout stays machine-readable. */
-export function createProgress(io: Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'env'>, quiet = false): Progress {
+export function createProgress(io: Pick<Io, 'stdin' | 'stdout' | 'stderr' | 'env'>, quiet = false, plain = false): Progress {
   if (quiet) return { step() {}, done() {}, fail() {} };
-  if (!isInteractive(io)) {
+  if (plain || !isInteractive(io)) {
     return {
       step: (m) => io.stderr.write(`- ${m}\n`),
       done: (m) => m && io.stderr.write(`- ${m}\n`),

@@ -10,8 +10,8 @@ export class BuildSnapshots {
   private n = 0;
   readonly dir: string;
 
-  constructor(projectDir: string, name: string, subdir = 'run') {
-    this.dir = path.join(devDir(projectDir, name), subdir);
+  constructor(projectRoot: string, name: string, subdir = 'run') {
+    this.dir = path.join(devDir(projectRoot, name), subdir);
   }
 
   async take(binary: string): Promise<string> {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Arch } from '../config/svl-config.js';
+import type { Arch } from '../project/project.js';
 
 /** What the emulator needs to know about the function: svl.json plus where it runs. */
 export interface FunctionSettings {
@@ -11,8 +11,12 @@ export interface FunctionSettings {
   accountId: string;
   /** svl.json "environment". */
   environment: Record<string, string>;
-  /** LAMBDA_TASK_ROOT: the project directory on the host. */
+  /** LAMBDA_TASK_ROOT: the function's folder on the host. */
   taskRoot: string;
+  /** Host pass-through and --env-file values; svl.json's environment wins over them. */
+  extraEnv: Record<string, string>;
+  /** A debug build: REPORT says its numbers are not the release ones. */
+  debug: boolean;
 }
 
 export const functionArn = (f: FunctionSettings) => `arn:aws:lambda:${f.region}:${f.accountId}:function:${f.name}`;
@@ -36,6 +40,7 @@ export function lambdaEnvironment(
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
   return {
     ...env,
+    ...f.extraEnv,
     ...f.environment,
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
     AWS_LAMBDA_FUNCTION_NAME: f.name,

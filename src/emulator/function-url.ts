@@ -6,9 +6,18 @@ import type { FunctionSettings } from './function-settings.js';
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
 
+/** Where a request was routed: the path the function sees and, for svl.json routes, the route. */
+export interface UrlRouting {
+  rawPath: string;
+  routeKey?: string;
+  pathParameters?: Record<string, string>;
+}
+
 /** The event a function URL request becomes. */
-export function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string, fn: FunctionSettings): object {
+export function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string, fn: FunctionSettings, routing?: UrlRouting): object {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  const rawPath = routing?.rawPath ?? url.pathname;
+  const routeKey = routing?.routeKey ?? '$default';
   const rawQueryString = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
   const headers: Record<string, string> = {};
   let cookies: string[] | undefined;
@@ -31,12 +40,13 @@ export function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: 
   const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
   const event: Record<string, unknown> = {
     version: '2.0',
-    routeKey: '$default',
-    rawPath: url.pathname,
+    routeKey,
+    rawPath,
     rawQueryString,
     ...(cookies ? { cookies } : {}),
     headers,
     ...(queryStringParameters ? { queryStringParameters } : {}),
+    ...(routing?.pathParameters && Object.keys(routing.pathParameters).length > 0 ? { pathParameters: routing.pathParameters } : {}),
     requestContext: {
       accountId: 'anonymous',
       apiId: fn.name,
@@ -44,13 +54,13 @@ export function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: 
       domainPrefix: host.split('.')[0],
       http: {
         method: req.method ?? 'GET',
-        path: url.pathname,
+        path: rawPath,
         protocol: `HTTP/${req.httpVersion}`,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',
       },
       requestId,
-      routeKey: '$default',
+      routeKey,
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),

@@ -1,27 +1,34 @@
-import type { SvlConfig } from '../config/svl-config.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../project/defaults.js';
+import type { FunctionConfig } from '../project/project.js';
 import type { FunctionSettings } from './function-settings.js';
 
-export { LambdaEmulator } from './emulator.js';
 export { BuildSnapshots } from './build-snapshot.js';
 export { CloudRunService, portAcceptsConnections } from './cloudrun-service.js';
-export { watchSources } from './source-watcher.js';
-export { readDevState, writeDevState, removeDevState } from './dev-state.js';
-export { logTail } from './public-server.js';
+export { readDevState, removeDevState, writeDevState } from './dev-state.js';
+export { LambdaEmulator } from './emulator.js';
+export type { EmulatedFunction } from './emulator.js';
 export type { FunctionSettings } from './function-settings.js';
 export type { InvocationResult } from './invocation.js';
+export { logTail } from './public-server.js';
+export { watchProject } from './source-watcher.js';
 
-/** Lambda's placeholder account for local runs (the ARN shape is what matters to handlers). */
-const LOCAL_ACCOUNT_ID = '000000000000';
+export interface SettingsExtras {
+  /** Host pass-through and --env-file values (svl.json's environment wins over them). */
+  extraEnv?: Record<string, string>;
+  debug?: boolean;
+}
 
-export function functionSettings(config: SvlConfig, projectDir: string, env: Record<string, string | undefined>): FunctionSettings {
+export function functionSettings(fn: FunctionConfig, env: Record<string, string | undefined>, extras: SettingsExtras = {}): FunctionSettings {
   return {
-    name: config.name,
-    memoryMb: config.memory,
-    timeoutSec: config.timeout,
-    arch: config.arch,
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? config.region ?? 'us-east-1',
+    name: fn.name,
+    memoryMb: fn.memory,
+    timeoutSec: fn.timeout,
+    arch: fn.arch,
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? fn.region ?? LOCAL_REGION,
     accountId: env.AWS_ACCOUNT_ID ?? LOCAL_ACCOUNT_ID,
-    environment: config.environment,
-    taskRoot: projectDir,
+    environment: fn.environment,
+    taskRoot: fn.dir,
+    extraEnv: extras.extraEnv ?? {},
+    debug: extras.debug ?? false,
   };
 }

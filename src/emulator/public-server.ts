@@ -1,25 +1,36 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { matchesRoute } from '../project/routes.js';
+import type { LambdaEmulator, ServedFunction } from './emulator.js';
+import { functionUrlEvent, httpReply, type UrlRouting } from './function-url.js';
 import { readBody } from './http-body.js';
-import { functionUrlEvent, httpReply } from './function-url.js';
-import type { InstancePool } from './instance-pool.js';
 import { newInvocation, type InvocationResult } from './invocation.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
-import type { FunctionSettings } from './function-settings.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+/** Lambda API paths (`/2015-03-31/…`, `/2021-11-15/…`): never a function URL, so an unknown one never runs a function. */
+const API_PATH = /^\/20\d\d-\d\d-\d\d\//;
+const LAMBDA_URL_PREFIX = '/lambda-url/';
 /** Lambda's LogType Tail returns the last 4 KB of the invocation's log. */
 const TAIL_BYTES = 4096;
 
 /**
  * The one user-facing port: the Invoke API (what @aws-sdk/client-lambda and `aws lambda invoke`
- * call, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) and, on every other path,
- * the function URL.
+ * call, https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html) by function name, and
+ * function URLs: `/lambda-url/<name>/…` (as cargo-lambda serves them), svl.json's routes, then the
+ * default function on every other path.
  */
-export async function startPublicServer(pool: InstancePool, fn: FunctionSettings, port: number, host: string): Promise<Server & { port: number }> {
+export async function startPublicServer(emulator: LambdaEmulator, port: number, host: string): Promise<Server & { port: number }> {
   const server = createServer((req, res) => {
-    const m = req.method === 'POST' ? INVOKE_PATH.exec((req.url ?? '').split('?')[0]!) : null;
-    const handled = m ? invokeApi(req, res, decodeURIComponent(m[1]!), pool, fn) : functionUrl(req, res, pool, fn);
+    const url = req.url ?? '/';
+    const pathname = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
+    let handled: Promise<void>;
+    if (API_PATH.test(pathname)) {
+      const m = req.method === 'POST' ? INVOKE_PATH.exec(pathname) : null;
+      handled = m
+        ? invokeApi(req, res, decodeURIComponent(m[1]!), emulator)
+        : Promise.resolve(awsError(res, 404, 'UnknownOperationException', `svl dev does not serve ${req.method} ${pathname}`));
+    } else handled = functionUrl(req, res, pathname, emulator);
     handled.catch((err: Error) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end(`svl dev: ${err.message}`);
@@ -32,49 +43,63 @@ export async function startPublicServer(pool: InstancePool, fn: FunctionSettings
   return Object.assign(server, { port: (server.address() as AddressInfo).port });
 }
 
-/** Accepts the name, the unqualified ARN, or name/ARN with $LATEST. */
-function namesFunction(ref: string, name: string): boolean {
+/** The function a name, unqualified ARN, or name/ARN with $LATEST refers to. */
+function functionNamed(ref: string, emulator: LambdaEmulator): ServedFunction | undefined {
   const [base, qualifier] = ref.startsWith('arn:') ? [ref.split(':')[6], ref.split(':')[7]] : ref.split(':');
-  return base === name && (qualifier === undefined || qualifier === '$LATEST');
+  if (qualifier !== undefined && qualifier !== '$LATEST') return undefined;
+  return base === undefined ? undefined : emulator.functions.get(base);
 }
 
 function awsError(res: ServerResponse, status: number, type: string, message: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'x-amzn-ErrorType': type }).end(JSON.stringify({ Type: 'User', message }));
 }
 
-async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string, pool: InstancePool, fn: FunctionSettings): Promise<void> {
+const servedNames = (emulator: LambdaEmulator) => [...emulator.functions.keys()].join(', ');
+
+async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string, emulator: LambdaEmulator): Promise<void> {
   const body = await readBody(req, MAX_REQUEST_BYTES);
   // Most calls carry no query string: skip the URL parse (a few µs on every invoke) for them.
   const url = req.url ?? '/';
   const qualifier = url.includes('?') ? new URL(url, 'http://localhost').searchParams.get('Qualifier') : null;
-  if (!namesFunction(ref, fn.name) || (qualifier !== null && qualifier !== '$LATEST')) {
-    return awsError(
+  const target = functionNamed(ref, emulator);
+  if (!target || (qualifier !== null && qualifier !== '$LATEST')) {
+    const any = emulator.functions.values().next().value?.fn;
+    const region = any?.region ?? 'us-east-1';
+    const account = any?.accountId ?? '000000000000';
+    awsError(
       res,
       404,
       'ResourceNotFoundException',
-      `Function not found: arn:aws:lambda:${fn.region}:${fn.accountId}:function:${ref} (svl dev serves '${fn.name}')`,
+      `Function not found: arn:aws:lambda:${region}:${account}:function:${ref} (svl dev serves: ${servedNames(emulator)})`,
     );
+    return;
   }
   if (body === undefined) {
-    return awsError(res, 413, 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`);
+    awsError(res, 413, 'RequestEntityTooLargeException', `Request must be smaller than ${MAX_REQUEST_BYTES} bytes for the InvokeFunction operation`);
+    return;
   }
   const payload = body.length === 0 ? Buffer.from('{}') : body;
   try {
     JSON.parse(payload.toString('utf8'));
   } catch (err) {
-    return awsError(res, 400, 'InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
+    awsError(res, 400, 'InvalidRequestContentException', `Could not parse request body into json: ${(err as Error).message}`);
+    return;
   }
   const type = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-  if (type === 'DryRun') return void res.writeHead(204, { 'X-Amz-Executed-Version': '$LATEST' }).end();
+  if (type === 'DryRun') {
+    res.writeHead(204, { 'X-Amz-Executed-Version': '$LATEST' }).end();
+    return;
+  }
   const clientContextB64 = req.headers['x-amz-client-context'];
   const clientContext = typeof clientContextB64 === 'string' ? Buffer.from(clientContextB64, 'base64').toString('utf8') : undefined;
   const inv = newInvocation(payload, { clientContext });
   if (type === 'Event') {
     // Asynchronous: queued, answered at once; the result only reaches the log.
-    void pool.invoke(inv);
-    return void res.writeHead(202, { 'x-amzn-RequestId': inv.requestId }).end();
+    void target.pool.invoke(inv);
+    res.writeHead(202, { 'x-amzn-RequestId': inv.requestId }).end();
+    return;
   }
-  const result = await pool.invoke(inv);
+  const result = await target.pool.invoke(inv);
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
     'X-Amz-Executed-Version': '$LATEST',
@@ -86,23 +111,53 @@ async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string,
 }
 
 export function logTail(result: InvocationResult): string {
-  const log = Buffer.from(result.log.join('\n') + '\n');
+  const log = Buffer.from(`${result.log.join('\n')}\n`);
   return log.subarray(Math.max(0, log.length - TAIL_BYTES)).toString('base64');
 }
 
-async function functionUrl(req: IncomingMessage, res: ServerResponse, pool: InstancePool, fn: FunctionSettings): Promise<void> {
-  const body = await readBody(req, MAX_REQUEST_BYTES);
-  if (body === undefined) {
-    return void res.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Message: 'Request Entity Too Large' }));
+/** Which function a function-URL request reaches, and the path it sees. */
+function routeRequest(method: string, pathname: string, emulator: LambdaEmulator): { target: ServedFunction; routing: UrlRouting } | undefined {
+  if (pathname.startsWith(LAMBDA_URL_PREFIX)) {
+    const rest = pathname.slice(LAMBDA_URL_PREFIX.length);
+    const slash = rest.indexOf('/');
+    const name = decodeURIComponent(slash === -1 ? rest : rest.slice(0, slash));
+    const target = emulator.functions.get(name);
+    return target ? { target, routing: { rawPath: slash === -1 ? '/' : rest.slice(slash) } } : undefined;
   }
+  for (const route of emulator.routes) {
+    const params = matchesRoute(route, method, pathname);
+    const target = params && emulator.functions.get(route.function);
+    if (target) return { target, routing: { rawPath: pathname, routeKey: `${route.method ?? 'ANY'} ${route.path}`, pathParameters: params } };
+  }
+  const fallback = emulator.defaultFunction === undefined ? undefined : emulator.functions.get(emulator.defaultFunction);
+  return fallback ? { target: fallback, routing: { rawPath: pathname } } : undefined;
+}
+
+async function functionUrl(req: IncomingMessage, res: ServerResponse, pathname: string, emulator: LambdaEmulator): Promise<void> {
+  const body = await readBody(req, MAX_REQUEST_BYTES);
+  const found = routeRequest(req.method ?? 'GET', pathname, emulator);
+  if (!found) {
+    res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+      JSON.stringify({
+        Message: `no function serves ${req.method} ${pathname} — use /lambda-url/<name>/… (svl dev serves: ${servedNames(emulator)}) or add a route to svl.json`,
+      }),
+    );
+    return;
+  }
+  if (body === undefined) {
+    res.writeHead(413, { 'Content-Type': 'application/json' }).end(JSON.stringify({ Message: 'Request Entity Too Large' }));
+    return;
+  }
+  const { target, routing } = found;
   const inv = newInvocation(Buffer.alloc(0));
-  inv.payload = Buffer.from(JSON.stringify(functionUrlEvent(req, body, inv.requestId, fn)));
-  const result = await pool.invoke(inv);
+  inv.payload = Buffer.from(JSON.stringify(functionUrlEvent(req, body, inv.requestId, target.fn, routing)));
+  const result = await target.pool.invoke(inv);
   if (!result.outcome.ok) {
     // Lambda hides function errors behind a 502 on function URLs; the details are in the log.
-    return void res
+    res
       .writeHead(502, { 'Content-Type': 'application/json', 'x-amzn-RequestId': result.requestId, 'x-amzn-ErrorType': result.outcome.errorType })
       .end(JSON.stringify({ Message: 'Internal Server Error' }));
+    return;
   }
   const reply = httpReply(result.outcome.payload);
   const headers: Record<string, string | string[]> = { ...reply.headers, 'x-amzn-requestid': result.requestId };

@@ -1,4 +1,4 @@
-import type { Arch } from '../config/svl-config.js';
+import type { Arch } from '../project/project.js';
 import { PRICE_PER_GB_SECOND, PRICE_PER_REQUEST } from './limits.js';
 
 export interface ReportFields {
@@ -9,6 +9,8 @@ export interface ReportFields {
   /** Only on a cold start: spawn → the runtime's first /next. */
   initDurationMs?: number;
   arch: Arch;
+  /** Measured on a debug build: said in the line, since Duration and cost are not the release ones. */
+  debug?: boolean;
 }
 
 /** Lambda bills whole milliseconds, and for OS-only runtimes the init phase too. */
@@ -34,6 +36,6 @@ export function reportLine(r: ReportFields): string {
     `Max Memory Used: ${r.maxMemoryUsedMb} MB`,
   ];
   if (r.initDurationMs !== undefined) fields.push(`Init Duration: ${r.initDurationMs.toFixed(2)} ms`);
-  fields.push(`Estimated Cost: $${estimatedCostUsd(r).toFixed(10)} (${r.arch})`);
+  fields.push(`Estimated Cost: $${estimatedCostUsd(r).toFixed(10)} (${r.arch}${r.debug ? ', debug build' : ''})`);
   return fields.join('\t');
 }

@@ -297,6 +297,7 @@ export class Sandbox {
       maxMemoryUsedMb: Math.max(1, Math.round(peak / MB)),
       initDurationMs: cold ? (this.initDurationMs ?? now - this.spawnedAt) : undefined,
       arch: fn.arch,
+      debug: fn.debug,
     });
     // Output written just before the response may still be in the pipe: let it land in this log.
     setImmediate(() => {

@@ -5,7 +5,12 @@ import path from 'node:path';
  * read from here.
  */
 export function buildDir(projectDir: string, name: string): string {
-  return path.join(projectDir, '.svl', 'build', name);
+  return path.join(buildRoot(projectDir), name);
+}
+
+/** `.svl/build/` of the project root. */
+export function buildRoot(projectDir: string): string {
+  return path.join(projectDir, '.svl', 'build');
 }
 
 export function artifactPaths(projectDir: string, name: string) {

@@ -1,4 +1,4 @@
-import type { Arch, Language } from '../config/svl-config.js';
+import type { Arch, Language } from '../project/project.js';
 import type { Prompter } from './prompter.js';
 import type { Template } from './templates.js';
 

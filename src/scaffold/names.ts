@@ -1,5 +1,5 @@
 import { UsageError } from '../core/errors.js';
-import type { Language, Platform } from '../config/svl-config.js';
+import type { Language, Platform } from '../project/project.js';
 
 // A project name becomes several identifiers at once; each check below names the identifier it
 // protects so the error says what is allowed and why.

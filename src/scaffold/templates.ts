@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SvlError, UsageError } from '../core/errors.js';
-import type { Language, Platform } from '../config/svl-config.js';
+import type { Language, Platform } from '../project/project.js';
 
 /** templates/<id>/template.json (docs/ARCHITECTURE.md, "Template layout"). */
 export interface TemplateManifest {

@@ -1,21 +1,23 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Arch } from '../config/svl-config.js';
+import type { Arch } from '../project/project.js';
 import { devDir, stagingDir } from '../project/layout.js';
-import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
+import type { BuildInputs, BuildRequest, BuildResult, DevBuildRequest, Packaging, SizeEntry, Toolchain } from './toolchain.js';
 import { runTool } from './run-tool.js';
 import { requireNm, symbolSizesBy } from './symbol-sizes.js';
 
 const GOARCH: Record<Arch, string> = { arm64: 'arm64', x86_64: 'amd64' };
 
 /**
- * `lambda.norpc` drops aws-lambda-go's net/rpc shim (only the retired go1.x runtime needs it);
- * -trimpath, -buildvcs=false and an empty build id make the bytes depend on the sources only.
+ * `lambda.norpc` drops aws-lambda-go's net/rpc shim (only the retired go1.x runtime needs it); a
+ * container build has no Lambda shim to drop. -trimpath, -buildvcs=false and an empty build id
+ * make the bytes depend on the sources only.
  */
-function releaseArgs(output: string, strip: boolean): string[] {
+function releaseArgs(output: string, strip: boolean, packaging: Packaging): string[] {
   const ldflags = strip ? '-s -w -buildid=' : '-buildid=';
-  return ['build', '-tags', 'lambda.norpc', '-trimpath', '-buildvcs=false', `-ldflags=${ldflags}`, '-o', output, '.'];
+  const tags = packaging === 'lambda' ? ['-tags', 'lambda.norpc'] : [];
+  return ['build', ...tags, '-trimpath', '-buildvcs=false', `-ldflags=${ldflags}`, '-o', output, '.'];
 }
 
 function crossEnv(arch: Arch, extra?: Record<string, string | undefined>) {
@@ -24,31 +26,41 @@ function crossEnv(arch: Arch, extra?: Record<string, string | undefined>) {
 
 export const goToolchain: Toolchain = {
   language: 'go',
-  sourceGlobs: ['**/*.go', 'go.mod', 'go.sum'],
 
-  async build(req: BuildRequest): Promise<BuildResult> {
-    const binaryPath = path.join(stagingDir(req.projectDir, req.name), 'bootstrap');
-    await mkdir(path.dirname(binaryPath), { recursive: true });
-    await runTool('go', releaseArgs(binaryPath, true), {
-      cwd: req.projectDir,
-      env: crossEnv(req.arch, req.env),
-      onOutput: req.onOutput,
-      what: `go build (linux/${GOARCH[req.arch]}) failed`,
-    });
-    return { binaryPath };
+  async build(reqs: BuildRequest[]): Promise<BuildResult[]> {
+    const results: BuildResult[] = [];
+    // One `go build` per main package: the build cache makes the shared packages free after the first.
+    for (const req of reqs) {
+      const binaryPath = path.join(stagingDir(req.fn.root, req.fn.name), req.packaging === 'lambda' ? 'bootstrap' : req.fn.name);
+      await mkdir(path.dirname(binaryPath), { recursive: true });
+      await runTool('go', releaseArgs(binaryPath, true, req.packaging), {
+        cwd: req.fn.dir,
+        env: crossEnv(req.arch, req.env),
+        onOutput: req.onOutput,
+        what: `go build (linux/${GOARCH[req.arch]}) failed`,
+      });
+      results.push({ fn: req.fn, binaryPath });
+    }
+    return results;
   },
 
-  async devBuild(req): Promise<BuildResult> {
-    const binaryPath = path.join(devDir(req.projectDir, req.name), 'bootstrap');
-    await mkdir(path.dirname(binaryPath), { recursive: true });
-    // A host build: svl dev runs the binary here. release adds the same flags as the real build.
-    const args = req.release ? releaseArgs(binaryPath, true) : ['build', '-tags', 'lambda.norpc', '-o', binaryPath, '.'];
-    await runTool('go', args, { cwd: req.projectDir, env: req.env, onOutput: req.onOutput, what: 'go build failed' });
-    return { binaryPath };
+  async devBuild(reqs: DevBuildRequest[]): Promise<BuildResult[]> {
+    const results: BuildResult[] = [];
+    for (const req of reqs) {
+      const binaryPath = path.join(devDir(req.fn.root, req.fn.name), 'bootstrap');
+      await mkdir(path.dirname(binaryPath), { recursive: true });
+      // A host build: svl dev runs the binary here. release adds the same flags as the real build.
+      const args = req.release
+        ? releaseArgs(binaryPath, true, req.fn.platform === 'lambda' ? 'lambda' : 'container')
+        : ['build', ...(req.fn.platform === 'lambda' ? ['-tags', 'lambda.norpc'] : []), '-o', binaryPath, '.'];
+      await runTool('go', args, { cwd: req.fn.dir, env: req.env, onOutput: req.onOutput, what: 'go build failed' });
+      results.push({ fn: req.fn, binaryPath });
+    }
+    return results;
   },
 
   async test(req): Promise<void> {
-    await runTool('go', ['test', './...'], { cwd: req.projectDir, env: req.env, onOutput: req.onOutput, what: 'go test failed' });
+    await runTool('go', ['test', './...'], { cwd: req.fn.dir, env: req.env, onOutput: req.onOutput, what: 'go test failed' });
   },
 
   async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
@@ -57,18 +69,34 @@ export const goToolchain: Toolchain = {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'svl-go-nm-'));
     try {
       const binary = path.join(tmp, 'bootstrap');
-      await runTool('go', releaseArgs(binary, false), {
-        cwd: req.projectDir,
+      await runTool('go', releaseArgs(binary, false, req.packaging), {
+        cwd: req.fn.dir,
         env: crossEnv(req.arch, req.env),
         onOutput: req.onOutput,
         what: 'go build (with symbols, for --why) failed',
       });
       // binutils nm, not `go tool nm`: the latter labels .noptrbss symbols as data (D), which
       // would count a 32 MiB zeroed FIPS buffer as file bytes.
-      return await symbolSizesBy(binary, goPackageOf, { cwd: req.projectDir, demangle: false });
+      return await symbolSizesBy(binary, goPackageOf, { cwd: req.fn.dir, demangle: false });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
+  },
+
+  async inputs(fn, env): Promise<BuildInputs> {
+    // The main package and every package of this module it imports: a save elsewhere in the module
+    // does not touch this function.
+    const out = await runTool('go', ['list', '-deps', '-f', '{{if not .Standard}}{{.Dir}}{{end}}', '.'], {
+      cwd: fn.dir,
+      env,
+      captureStdout: true,
+      what: `go list of ${fn.name} failed (is go.mod valid?)`,
+    });
+    const gomod = (await runTool('go', ['env', 'GOMOD'], { cwd: fn.dir, env, captureStdout: true, what: 'go env GOMOD failed' })).join('').trim();
+    const moduleRoot = gomod && gomod !== os.devNull ? path.dirname(gomod) : fn.dir;
+    const dirs = out.map((l) => l.trim()).filter((d) => d && (d === moduleRoot || d.startsWith(moduleRoot + path.sep)));
+    const files = ['go.mod', 'go.sum', 'go.work', 'go.work.sum'].map((f) => path.join(moduleRoot, f));
+    return { trees: [], dirs, exclude: [], files, isSource: (base) => base.endsWith('.go') && !base.endsWith('_test.go') };
   },
 };
 

@@ -1,39 +1,15 @@
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SvlError } from '../core/errors.js';
-import type { Arch } from '../config/svl-config.js';
-import { devDir, stagingDir } from '../project/layout.js';
-import type { BuildRequest, BuildResult, SizeEntry, Toolchain } from './toolchain.js';
+import type { Arch } from '../project/project.js';
+import { buildRoot, devDir, stagingDir } from '../project/layout.js';
+import { cargoBinaryOf, cargoWorkspace, localPackagesOf, type CargoWorkspace } from './cargo-workspace.js';
+import type { BuildInputs, BuildRequest, BuildResult, DevBuildRequest, SizeEntry, Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
 import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
 import { withTargetDirLock } from './target-dir-lock.js';
 
 export const RUST_TARGET: Record<Arch, string> = { arm64: 'aarch64-unknown-linux-gnu', x86_64: 'x86_64-unknown-linux-gnu' };
-
-interface CargoProject {
-  targetDir: string;
-  /** The binary target to build: `bootstrap` in Lambda templates. */
-  bin: string;
-}
-
-/** Asks cargo for the target dir (honours CARGO_TARGET_DIR) and the binary to build. */
-async function cargoProject(projectDir: string, env?: Record<string, string | undefined>): Promise<CargoProject> {
-  const out = await runTool('cargo', ['metadata', '--no-deps', '--format-version', '1', '--offline'], {
-    cwd: projectDir,
-    env,
-    captureStdout: true,
-    what: 'cargo metadata failed (is Cargo.toml valid?)',
-  });
-  const meta = JSON.parse(out.join('\n')) as {
-    target_directory: string;
-    packages: { name: string; manifest_path: string; targets: { name: string; kind: string[] }[] }[];
-  };
-  const pkg = meta.packages.find((p) => path.dirname(p.manifest_path) === path.resolve(projectDir)) ?? meta.packages[0];
-  const bins = (pkg?.targets ?? []).filter((t) => t.kind.includes('bin')).map((t) => t.name);
-  const bin = bins.find((b) => b === 'bootstrap') ?? bins.find((b) => b === pkg?.name) ?? bins[0];
-  if (!bin) throw new SvlError(`${path.join(projectDir, 'Cargo.toml')} has no binary target — add a [[bin]] named bootstrap`);
-  return { targetDir: meta.target_directory, bin };
-}
 
 /** The std for a target ships as a directory in the sysroot; its absence means rustup never added it. */
 async function targetInstalled(triple: string, env?: Record<string, string | undefined>): Promise<boolean> {
@@ -54,13 +30,13 @@ async function targetInstalled(triple: string, env?: Record<string, string | und
   );
 }
 
-/** Everything `cargo lambda build` needs, checked up front so a missing piece is one line, not a prompt. */
-async function checkCrossToolchain(arch: Arch, env?: Record<string, string | undefined>): Promise<void> {
+/** Everything a release build needs, checked up front so a missing piece is one line, not a prompt. */
+async function checkCrossToolchain(arch: Arch, lambda: boolean, env?: Record<string, string | undefined>): Promise<void> {
   if (!(await hasTool('cargo'))) throw new SvlError(INSTALL_HINTS.cargo!);
-  if (!(await hasTool('cargo', ['lambda', '--version']))) throw new SvlError(INSTALL_HINTS['cargo-lambda']!);
-  // cargo-lambda looks for zig on PATH, then in the ziglang Python package.
-  if (!(await hasTool('zig', ['version'])) && !(await hasTool('python3', ['-m', 'ziglang', 'version']))) {
-    throw new SvlError(INSTALL_HINTS.zig!);
+  if (lambda) {
+    if (!(await hasTool('cargo', ['lambda', '--version']))) throw new SvlError(INSTALL_HINTS['cargo-lambda']!);
+    // cargo-lambda looks for zig on PATH, then in the ziglang Python package.
+    if (!(await hasTool('zig', ['version'])) && !(await hasTool('python3', ['-m', 'ziglang', 'version']))) throw new SvlError(INSTALL_HINTS.zig!);
   }
   const triple = RUST_TARGET[arch];
   if (!(await targetInstalled(triple, env))) {
@@ -69,73 +45,160 @@ async function checkCrossToolchain(arch: Arch, env?: Record<string, string | und
   }
 }
 
-/** Runs `cargo build --message-format=json-render-diagnostics` and returns the executable cargo reports. */
-async function cargoBuildExecutable(projectDir: string, bin: string, args: string[], req: Pick<BuildRequest, 'env' | 'onOutput'>): Promise<string> {
-  const messages = await runTool('cargo', ['build', '--bin', bin, '--message-format=json-render-diagnostics', ...args], {
-    cwd: projectDir,
+/** `cargo build --message-format=json-render-diagnostics` for several binaries at once; returns bin → executable. */
+async function cargoBuildExecutables(dir: string, bins: string[], args: string[], req: Pick<BuildRequest, 'env' | 'onOutput'>): Promise<Map<string, string>> {
+  const messages = await runTool('cargo', ['build', ...bins.flatMap((b) => ['--bin', b]), '--message-format=json-render-diagnostics', ...args], {
+    cwd: dir,
     env: req.env,
     onOutput: req.onOutput,
     captureStdout: true,
     what: 'cargo build failed',
   });
-  let executable: string | undefined;
+  const found = new Map<string, string>();
   for (const line of messages) {
     if (!line.startsWith('{')) continue;
-    const msg = JSON.parse(line) as { reason?: string; executable?: string | null; target?: { name: string } };
-    if (msg.reason === 'compiler-artifact' && msg.executable && msg.target?.name === bin) executable = msg.executable;
+    const msg = JSON.parse(line) as { reason?: string; executable?: string | null; target?: { name: string; kind?: string[] } };
+    if (msg.reason === 'compiler-artifact' && msg.executable && msg.target && bins.includes(msg.target.name) && msg.target.kind?.includes('bin')) {
+      found.set(msg.target.name, msg.executable);
+    }
   }
-  if (!executable) throw new SvlError(`cargo build reported no executable for '${bin}' — check the [[bin]] section of Cargo.toml`);
-  return executable;
+  for (const b of bins) if (!found.has(b)) throw new SvlError(`cargo build reported no executable for '${b}' — check the [[bin]] section of Cargo.toml`);
+  return found;
+}
+
+interface Planned<R> {
+  ws: CargoWorkspace;
+  items: { req: R; bin: string }[];
+}
+
+/**
+ * Groups requests by workspace (and arch/packaging) so each group is one cargo invocation. Two
+ * functions that name the same binary target cannot share one: they go in separate groups.
+ */
+async function planGroups<R extends { fn: BuildRequest['fn']; env?: BuildRequest['env'] }>(reqs: R[], key: (r: R) => string): Promise<Planned<R>[]> {
+  const groups = new Map<string, Planned<R>>();
+  const workspaces = new Map<string, CargoWorkspace>();
+  for (const req of reqs) {
+    let ws = workspaces.get(req.fn.dir);
+    if (!ws) {
+      ws = await cargoWorkspace(req.fn.dir, req.env);
+      workspaces.set(req.fn.dir, ws);
+    }
+    const { bin } = cargoBinaryOf(ws, req.fn);
+    let n = 0;
+    let k = `${ws.root}\0${key(req)}\0${n}`;
+    while (groups.get(k)?.items.some((i) => i.bin === bin)) k = `${ws.root}\0${key(req)}\0${++n}`;
+    const group = groups.get(k) ?? { ws, items: [] };
+    group.items.push({ req, bin });
+    groups.set(k, group);
+  }
+  return [...groups.values()];
 }
 
 export const rustToolchain: Toolchain = {
   language: 'rust',
-  sourceGlobs: ['src/**/*.rs', 'build.rs', 'Cargo.toml', 'Cargo.lock'],
 
-  async build(req: BuildRequest): Promise<BuildResult> {
-    await checkCrossToolchain(req.arch, req.env);
-    const { targetDir, bin } = await cargoProject(req.projectDir, req.env);
-    const outDir = stagingDir(req.projectDir, req.name);
-    await rm(outDir, { recursive: true, force: true });
-    await mkdir(outDir, { recursive: true });
-    const flag = req.arch === 'arm64' ? '--arm64' : '--x86-64';
-    await withTargetDirLock(targetDir, () =>
-      runTool('cargo', ['lambda', 'build', '--release', flag, '--bin', bin, '--lambda-dir', outDir, '--flatten', bin], {
-        cwd: req.projectDir,
-        env: req.env,
-        onOutput: req.onOutput,
-        tool: 'cargo-lambda',
-        what: `cargo lambda build (${RUST_TARGET[req.arch]}) failed`,
-      }),
-    );
-    return { binaryPath: path.join(outDir, 'bootstrap') };
+  async build(reqs: BuildRequest[]): Promise<BuildResult[]> {
+    const results: BuildResult[] = [];
+    for (const group of await planGroups(reqs, (r) => `${r.arch}/${r.packaging}`)) {
+      const first = group.items[0]!.req;
+      const lambda = first.packaging === 'lambda';
+      await checkCrossToolchain(first.arch, lambda, first.env);
+      const bins = group.items.map((i) => i.bin);
+      const out = await mkdtemp(path.join(await ensureDir(buildRoot(first.fn.root)), '.cargo-'));
+      try {
+        await withTargetDirLock(group.ws.targetDir, async () => {
+          if (lambda) {
+            // cargo-lambda cross-links with zig for Lambda's glibc; one invocation builds every binary.
+            const flag = first.arch === 'arm64' ? '--arm64' : '--x86-64';
+            await runTool('cargo', ['lambda', 'build', '--release', flag, ...bins.flatMap((b) => ['--bin', b]), '--lambda-dir', out], {
+              cwd: group.ws.root,
+              env: first.env,
+              onOutput: first.onOutput,
+              tool: 'cargo-lambda',
+              what: `cargo lambda build (${RUST_TARGET[first.arch]}) failed`,
+            });
+            for (const { req, bin } of group.items) results.push({ fn: req.fn, binaryPath: await keep(path.join(out, bin, 'bootstrap'), req) });
+          } else {
+            // A Cloud Run container runs what its Dockerfile builds: cargo build --release for Linux.
+            const exes = await cargoBuildExecutables(group.ws.root, bins, ['--release', '--target', RUST_TARGET[first.arch]], first);
+            for (const { req, bin } of group.items) results.push({ fn: req.fn, binaryPath: await keep(exes.get(bin)!, req) });
+          }
+        });
+      } finally {
+        await rm(out, { recursive: true, force: true });
+      }
+    }
+    return results;
   },
 
-  async devBuild(req): Promise<BuildResult> {
+  async devBuild(reqs: DevBuildRequest[]): Promise<BuildResult[]> {
     if (!(await hasTool('cargo'))) throw new SvlError(INSTALL_HINTS.cargo!);
-    const { targetDir, bin } = await cargoProject(req.projectDir, req.env);
-    const binaryPath = path.join(devDir(req.projectDir, req.name), 'bootstrap');
-    await mkdir(path.dirname(binaryPath), { recursive: true });
-    // Copy out of the shared target dir while holding the lock: every project's binary is `bootstrap`.
-    await withTargetDirLock(targetDir, async () => {
-      const exe = await cargoBuildExecutable(req.projectDir, bin, req.release ? ['--release'] : [], req);
-      await copyFile(exe, binaryPath);
-    });
-    return { binaryPath };
+    const results: BuildResult[] = [];
+    for (const group of await planGroups(reqs, (r) => (r.release ? 'release' : 'debug'))) {
+      const first = group.items[0]!.req;
+      // Copy out of the shared target dir while holding the lock: another project may rebuild the same bin name.
+      await withTargetDirLock(group.ws.targetDir, async () => {
+        const exes = await cargoBuildExecutables(
+          group.ws.root,
+          group.items.map((i) => i.bin),
+          first.release ? ['--release'] : [],
+          first,
+        );
+        for (const { req, bin } of group.items) {
+          const binaryPath = path.join(devDir(req.fn.root, req.fn.name), 'bootstrap');
+          await mkdir(path.dirname(binaryPath), { recursive: true });
+          await copyFile(exes.get(bin)!, binaryPath);
+          results.push({ fn: req.fn, binaryPath });
+        }
+      });
+    }
+    return results;
   },
 
   async test(req): Promise<void> {
-    await runTool('cargo', ['test'], { cwd: req.projectDir, env: req.env, onOutput: req.onOutput, what: 'cargo test failed' });
+    await runTool('cargo', ['test'], { cwd: req.fn.dir, env: req.env, onOutput: req.onOutput, what: 'cargo test failed' });
   },
 
   async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
     await requireNm();
-    const { targetDir, bin } = await cargoProject(req.projectDir, req.env);
+    const ws = await cargoWorkspace(req.fn.dir, req.env);
+    const { bin } = cargoBinaryOf(ws, req.fn);
     // The project's release profile with the symbol table kept. A host build: crate proportions do
     // not depend on the arch, and it works where the Lambda arch's std is not installed.
-    return withTargetDirLock(targetDir, async () => {
-      const exe = await cargoBuildExecutable(req.projectDir, bin, ['--release', '--config', 'profile.release.strip=false'], req);
-      return symbolSizesBy(exe, rustCrateOf, { cwd: req.projectDir, demangle: true });
+    return withTargetDirLock(ws.targetDir, async () => {
+      const exes = await cargoBuildExecutables(ws.root, [bin], ['--release', '--config', 'profile.release.strip=false'], req);
+      return symbolSizesBy(exes.get(bin)!, rustCrateOf, { cwd: req.fn.dir, demangle: true });
     });
   },
+
+  async inputs(fn, env): Promise<BuildInputs> {
+    const ws = await cargoWorkspace(fn.dir, env);
+    const { pkg } = cargoBinaryOf(ws, fn);
+    const trees = localPackagesOf(ws, pkg).map((p) => path.dirname(p.manifest_path));
+    const exclude = [
+      ...ws.packages.map((p) => path.dirname(p.manifest_path)).filter((d) => !trees.includes(d) && trees.some((t) => d.startsWith(t + path.sep))),
+      ...trees.map((t) => path.join(t, 'target')),
+      ws.targetDir,
+    ];
+    const files = ['Cargo.toml', 'Cargo.lock', '.cargo/config.toml', 'rust-toolchain.toml', 'rust-toolchain'].map((f) => path.join(ws.root, f));
+    return { trees, dirs: [], exclude, files, isSource: (base) => base.endsWith('.rs') || base === 'Cargo.toml' };
+  },
 };
+
+async function ensureDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+/** The file name of a release binary: Lambda runs `bootstrap`; a container runs the service by its name. */
+export const binaryName = (req: Pick<BuildRequest, 'fn' | 'packaging'>) => (req.packaging === 'lambda' ? 'bootstrap' : req.fn.name);
+
+/** Copies a built binary out of a temporary or shared folder into the function's staging dir. */
+async function keep(binary: string, req: BuildRequest): Promise<string> {
+  const dir = stagingDir(req.fn.root, req.fn.name);
+  await mkdir(dir, { recursive: true });
+  const target = path.join(dir, binaryName(req));
+  await copyFile(binary, target);
+  return target;
+}

@@ -1,17 +1,22 @@
-import type { Arch, Language } from '../config/svl-config.js';
+import type { Arch, FunctionConfig, Language } from '../project/project.js';
+
+/** What the binary is for: a Lambda `bootstrap` (Go: lambda.norpc) or a Cloud Run container's service. */
+export type Packaging = 'lambda' | 'container';
 
 export interface BuildRequest {
-  projectDir: string;
-  /** svl.json's name: the binary the project builds. */
-  name: string;
+  fn: FunctionConfig;
   arch: Arch;
+  packaging: Packaging;
   /** Each line of compiler output as it arrives (progress display). */
   onOutput?: (line: string) => void;
   env?: Record<string, string | undefined>;
 }
 
+export type DevBuildRequest = Omit<BuildRequest, 'arch' | 'packaging'> & { release?: boolean };
+
 export interface BuildResult {
-  /** The built executable (named bootstrap for Lambda artifacts). */
+  fn: FunctionConfig;
+  /** The built executable. */
   binaryPath: string;
 }
 
@@ -22,19 +27,37 @@ export interface SizeEntry {
 }
 
 /**
+ * The files that decide a function's binary: staleness hashes them, `svl dev` rebuilds a function
+ * when one of them changes. Paths are absolute.
+ */
+export interface BuildInputs {
+  /** Folders whose source files count, with every subfolder (Rust packages). */
+  trees: string[];
+  /** Folders whose source files count, without subfolders (Go packages). */
+  dirs: string[];
+  /** Subfolders of `trees` that belong to something else (other packages, target/). */
+  exclude: string[];
+  /** Single files (manifests, lock files, toolchain pins). */
+  files: string[];
+  /** Which file names in trees/dirs are sources. */
+  isSource(basename: string): boolean;
+}
+
+/**
  * What differs between Rust and Go. Everything else (zips, ELF checks, budgets, the emulator,
- * deploy) is written once against this interface.
+ * deploy) is written once against this interface. Builds take many functions at once, so a
+ * cargo workspace compiles in one invocation.
  */
 export interface Toolchain {
   readonly language: Language;
-  /** Optimized Linux build for the target arch (Lambda / Cloud Run). */
-  build(req: BuildRequest): Promise<BuildResult>;
-  /** Fast build for the host, used by `svl dev` and its hot rebuild. */
-  devBuild(req: Omit<BuildRequest, 'arch'> & { release?: boolean }): Promise<BuildResult>;
-  /** The project's own tests. */
-  test(req: Omit<BuildRequest, 'arch'>): Promise<void>;
+  /** Optimized Linux builds for the target arch (Lambda / Cloud Run). */
+  build(reqs: BuildRequest[]): Promise<BuildResult[]>;
+  /** Fast builds for the host, used by `svl dev` and its hot rebuild. */
+  devBuild(reqs: DevBuildRequest[]): Promise<BuildResult[]>;
+  /** The function's own tests. */
+  test(req: DevBuildRequest): Promise<void>;
   /** Where the bytes of an optimized binary come from, largest first. */
   sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]>;
-  /** Globs (relative to the project) that hold sources; watched by `svl dev`. */
-  readonly sourceGlobs: readonly string[];
+  /** The files that decide the function's binary. */
+  inputs(fn: FunctionConfig, env?: Record<string, string | undefined>): Promise<BuildInputs>;
 }

@@ -114,7 +114,7 @@ describe('svl size (Go)', () => {
     expect(report).toMatchObject({ version: 1, name: project.name, language: 'go', arch: 'x86_64', stale: false, passed: true });
     expect(report.artifacts.map((a: { name: string }) => a.name)).toEqual(['bootstrap', 'bootstrap.zip']);
     for (const a of report.artifacts) {
-      expect(Object.keys(a).sort()).toEqual(['budget', 'bytes', 'lambdaLimit', 'limit', 'name', 'passed', 'path']);
+      expect(Object.keys(a).sort()).toEqual(['budget', 'bytes', 'function', 'lambdaLimit', 'limit', 'name', 'passed', 'path']);
       expect(a.passed).toBe(true);
       expect(a.bytes).toBeLessThanOrEqual(a.limit);
     }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import fs from 'fs-extra';
 import {
@@ -208,7 +207,15 @@ describe('svl deploy (Lambda) with --role and --profile', () => {
     const other = await lambdaFixture('svl-deploy-late-role');
     const roleArn = 'arn:aws:iam::123456789012:role/late-role';
     const child = svl(['deploy', '--role', roleArn, '--json'], { cwd: other.dir, env: moto.env, timeout: 120_000 });
-    await sleep(2_500);
+    // Create the role once svl says it is retrying (an event, not a guess at how long the build takes).
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      child.stderr?.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('waiting for the new IAM role to propagate')) resolve();
+      });
+      void child.then(() => reject(new Error(`svl deploy ended before retrying: ${seen}`)), reject);
+    });
     await iam.send(
       new CreateRoleCommand({
         RoleName: 'late-role',

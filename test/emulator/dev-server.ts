@@ -99,4 +99,4 @@ export async function lambdaClientFor(url: string) {
 }
 
 export const REPORT_RE =
-  /^REPORT RequestId: ([0-9a-f-]{36})\tDuration: (\d+\.\d\d) ms\tBilled Duration: (\d+) ms\tMemory Size: (\d+) MB\tMax Memory Used: (\d+) MB(?:\tInit Duration: (\d+\.\d\d) ms)?\tEstimated Cost: \$(\d+\.\d+) \((x86_64|arm64)\)$/m;
+  /^REPORT RequestId: ([0-9a-f-]{36})\tDuration: (\d+\.\d\d) ms\tBilled Duration: (\d+) ms\tMemory Size: (\d+) MB\tMax Memory Used: (\d+) MB(?:\tInit Duration: (\d+\.\d\d) ms)?\tEstimated Cost: \$(\d+\.\d+) \((x86_64|arm64)(?:, debug build)?\)$/m;

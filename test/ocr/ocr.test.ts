@@ -9,7 +9,7 @@ import fs from 'fs-extra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir, svl } from '../support/cli.js';
 import { CARGO_TARGET_DIR } from '../support/paths.js';
-import { loadConfig } from '../../src/config/svl-config.js';
+import { loadConfig } from '../support/config.js';
 // @ts-expect-error plain ESM shared with bench/ocr.mjs
 import { startFakeGemini } from './fake-gemini.mjs';
 // @ts-expect-error plain ESM shared with bench/ocr.mjs

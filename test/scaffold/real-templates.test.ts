@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/svl-config.js';
+import { parseConfig } from '../support/config.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { generateProject } from '../support/projects.js';
 import { listTree } from './tree.js';

@@ -5,7 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/svl-config.js';
+import { parseConfig } from '../support/config.js';
 import { svl, testEnv } from '../support/cli.js';
 import { generateProject } from '../support/projects.js';
 

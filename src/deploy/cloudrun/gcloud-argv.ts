@@ -1,5 +1,5 @@
 import { SvlError } from '../../core/errors.js';
-import type { SvlConfig } from '../../config/svl-config.js';
+import type { FunctionConfig } from '../../project/project.js';
 
 export interface CloudRunDeployOptions {
   /** --region; otherwise svl.json's cloudrun.region, then its top-level region. */
@@ -21,7 +21,7 @@ export function gcloudDict(entries: Record<string, string>): string {
 }
 
 /** Cloud Run service names are lower-case; svl.json's name may not be. */
-export function serviceName(config: SvlConfig): string {
+export function serviceName(config: FunctionConfig): string {
   return config.cloudrun?.service ?? config.name.toLowerCase().replace(/_/g, '-');
 }
 
@@ -29,7 +29,7 @@ export function serviceName(config: SvlConfig): string {
  * The `gcloud run deploy` argv for svl.json's cloudrun block (without the leading `gcloud`).
  * Only flags svl.json sets are passed, so gcloud keeps its own defaults for the rest.
  */
-export function gcloudRunDeployArgv(config: SvlConfig, opts: CloudRunDeployOptions): string[] {
+export function gcloudRunDeployArgv(config: FunctionConfig, opts: CloudRunDeployOptions): string[] {
   const cr = config.cloudrun ?? {};
   const region = opts.region ?? cr.region ?? config.region;
   if (!region) {

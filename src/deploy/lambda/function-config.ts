@@ -1,5 +1,5 @@
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { Arch, SvlConfig } from '../../config/svl-config.js';
+import type { Arch, FunctionConfig } from '../../project/project.js';
 
 /** What svl.json says the function should look like. */
 export interface DesiredFunction {
@@ -15,7 +15,7 @@ export interface DesiredFunction {
   tags: Record<string, string>;
 }
 
-export function desiredFunction(config: SvlConfig): DesiredFunction {
+export function desiredFunction(config: FunctionConfig): DesiredFunction {
   return {
     name: config.name,
     runtime: config.runtime,

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { oneOf } from '../../core/errors.js';
-import type { Arch } from '../../config/svl-config.js';
+import type { Arch } from '../../project/project.js';
 import { ask } from '../ask.js';
 import type { Context } from '../context.js';
 

@@ -1,5 +1,5 @@
 import { SvlError, UsageError } from '../../core/errors.js';
-import type { Language } from '../../config/svl-config.js';
+import type { Language } from '../../project/project.js';
 import { ask } from '../ask.js';
 import type { Context, ScaffoldFlags } from '../context.js';
 

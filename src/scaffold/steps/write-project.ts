@@ -1,3 +1,4 @@
+import { LAMBDA_DEFAULTS } from '../../project/defaults.js';
 import type { Context } from '../context.js';
 import { planFiles, writeFiles } from '../template-files.js';
 
@@ -17,7 +18,7 @@ export async function writeProject(
     lang: ctx.options.lang ?? ctx.language,
     arch: ctx.arch,
     memory: ctx.memory,
-    timeout: 10, // svl.json's default (src/config/svl-config.ts), not Lambda's 3 s
+    timeout: LAMBDA_DEFAULTS.timeout,
     schemaUrl: `https://unpkg.com/create-serverless-lang@${ctx.svlVersion}/schema/svl.schema.json`,
     svlVersion: ctx.svlVersion,
   };

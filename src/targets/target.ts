@@ -1,0 +1,72 @@
+import type { Io } from '../core/io.js';
+import type { FunctionConfig, Platform, Project } from '../project/project.js';
+import type { Packaging } from '../toolchains/index.js';
+
+/** What `svl deploy` did (or would do) for one function, for the reporter. */
+export interface DeployOutcome {
+  name: string;
+  platform: Platform;
+  /** The machine-readable report (`--json`). */
+  report: Record<string, unknown>;
+  /** The human lines. */
+  text: string;
+}
+
+export interface DeployFlags {
+  region?: string;
+  profile?: string;
+  role?: string;
+  functionUrl: boolean;
+  alias?: string;
+  endpointUrl?: string;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export interface DeployContext {
+  io: Io;
+  project: Project;
+  flags: DeployFlags;
+}
+
+/** A function served by `svl dev`: its settings and its current host build. */
+export interface DevFunction {
+  fn: FunctionConfig;
+  binary: string;
+  /** The build is a debug build (REPORT numbers are not the release ones). */
+  debug: boolean;
+}
+
+export interface DevContext {
+  io: Io;
+  project: Project;
+  port: number;
+  host: string;
+  /** Environment every function gets on top of Lambda's own (host pass-through, --env-file). */
+  extraEnv: Record<string, string>;
+  log: (name: string, line: string) => void;
+  say: (line: string) => void;
+}
+
+/** The functions of one platform, running under `svl dev`. */
+export interface DevServer {
+  /** Points a function at a new build. */
+  swap(fn: DevFunction): Promise<void>;
+  /** Applies new settings (svl.json edit): functions added, removed or changed. */
+  reconfigure(project: Project, fns: DevFunction[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * What differs between Lambda and Cloud Run — as Toolchain is for Rust and Go. Commands go through
+ * this and never ask which platform a function is on.
+ */
+export interface Target {
+  readonly platform: Platform;
+  /** How its release binaries are built and packaged (Lambda zip, or the container's service). */
+  readonly packaging: Packaging;
+  /** Flags this platform does not take (a usage error names them). */
+  readonly foreignDeployFlags: (keyof DeployFlags)[];
+  deploy(fns: FunctionConfig[], ctx: DeployContext): Promise<DeployOutcome[]>;
+  dev(fns: DevFunction[], ctx: DevContext): Promise<DevServer>;
+}
