@@ -116,6 +116,10 @@ describe('names and quoting', () => {
     ['__init__', 'init'],
     ['fn.v2', 'fn-v2'],
     ['/a/b/proj/', 'proj'],
+    ['fünktion', 'funktion'],
+    ['Café Crème', 'cafe-creme'],
+    ['fn🚀', 'fn🚀'],
+    ['関数', '関数'],
   ])('nameFromDirectory(%j) = %j', (dir, name) => expect(nameFromDirectory(dir)).toBe(name));
 
   it.each([
@@ -126,6 +130,12 @@ describe('names and quoting', () => {
     ['ocr-1', 'cloudrun', 'go', undefined],
     ['ocr-', 'cloudrun', 'go', /Cloud Run service name/],
     ['a'.repeat(50), 'cloudrun', 'rust', /Cloud Run service name/],
+    ['fn🚀', 'lambda', 'rust', /contains '🚀' \(U\+1F680\), not allowed in a Lambda function name/],
+    ['fmt', 'lambda', 'go', /Go standard library package 'fmt'/],
+    ['fmt', 'lambda', 'rust', undefined],
+    ['main', 'cloudrun', 'go', /reserved by the go command/],
+    ['debug', 'lambda', 'go', undefined],
+    ['internal', 'lambda', 'go', undefined],
   ] as const)('nameProblem(%j, %s, %s)', (name, platform, language, problem) => {
     const result = nameProblem(name, platform, language);
     if (problem) expect(result).toMatch(problem);
