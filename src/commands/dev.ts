@@ -55,8 +55,9 @@ export async function run(io: Io): Promise<number> {
   const say = (line: string) => io.stderr.write(`svl dev: ${line}\n`);
 
   if (config.platform === 'cloudrun') {
-    // The service binds 0.0.0.0:$PORT itself (Cloud Run's contract) and serves requests concurrently.
-    if (values.host !== undefined) throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 0.0.0.0:$PORT — drop --host');
+    // The service binds $HOST:$PORT itself (svl dev sets HOST=127.0.0.1) and serves requests concurrently.
+    if (values.host !== undefined)
+      throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 127.0.0.1:$PORT under svl dev — drop --host');
     if (concurrency !== undefined)
       throw new UsageError('--concurrency applies to Lambda projects; a Cloud Run service handles its own concurrency — drop --concurrency');
   }
@@ -172,7 +173,7 @@ async function startCloudRun(
   }
   const servicePort = port || 8080;
   if (await portAcceptsConnections(servicePort)) throw new SvlError(`port ${servicePort} is in use — pass --port <free port>`);
-  const service = new CloudRunService({ cwd: io.cwd, port: servicePort, environment, hostEnv: io.env, onLog: log });
+  const service = new CloudRunService({ cwd: io.cwd, host: '127.0.0.1', port: servicePort, environment, hostEnv: io.env, onLog: log });
   service.start(binary);
   if (!(await service.waitUntilListening())) {
     await service.stop();
