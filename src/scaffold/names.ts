@@ -43,7 +43,7 @@ const GO_RESERVED = new Map([
 // lower case. First elements that are not packages themselves (`crypto/…` is, `debug/…`,
 // `database/…`, `index/…`, `internal/…`, `vendor/…` are not) build and test fine, so they are allowed.
 // A project name has no '/', so only one-element paths can clash.
-const GO_STD_PACKAGES = new Set(
+export const GO_STD_PACKAGES: ReadonlySet<string> = new Set(
   (
     'bufio bytes cmp context crypto embed encoding errors expvar flag fmt hash html image io iter log maps math mime net ' +
     'os path plugin reflect regexp runtime slices sort strconv strings structs sync syscall testing time unicode unique unsafe weak'

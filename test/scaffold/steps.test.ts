@@ -1,9 +1,10 @@
 // The question steps on their own (create-astro style): a scripted prompter records what was
 // asked, so the flag → default → prompt ladder is checked without a terminal or a process.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ask } from '../../src/scaffold/ask.js';
-import { nameFromDirectory, nameProblem } from '../../src/scaffold/names.js';
+import { GO_STD_PACKAGES, nameFromDirectory, nameProblem } from '../../src/scaffold/names.js';
 import type { Prompter } from '../../src/scaffold/prompter.js';
 import { shellQuote } from '../../src/scaffold/shell-quote.js';
 import { projectName } from '../../src/scaffold/steps/project-name.js';
@@ -140,6 +141,18 @@ describe('names and quoting', () => {
     const result = nameProblem(name, platform, language);
     if (problem) expect(result).toMatch(problem);
     else expect(result).toBeUndefined();
+  });
+
+  it('the stored Go standard-library list covers the installed go (update names.ts from `go list std` when it fails)', (ctx) => {
+    let listed: string;
+    try {
+      listed = execFileSync('go', ['list', 'std'], { encoding: 'utf8' });
+    } catch {
+      ctx.skip(); // no go on PATH
+      return;
+    }
+    const oneElement = listed.split('\n').filter((p) => p && !p.includes('/'));
+    expect(oneElement.filter((p) => !GO_STD_PACKAGES.has(p))).toEqual([]);
   });
 
   it.each([
