@@ -84,7 +84,7 @@ export async function run(io: Io): Promise<number> {
   const platforms = platformsOf(fns);
   if (!platforms.includes('lambda')) {
     // The service binds $PORT itself (Cloud Run's contract) and serves requests concurrently.
-    if (values.host !== undefined) throw new UsageError('--host applies to Lambda functions; a Cloud Run service listens on $PORT — drop --host');
+    if (values.host !== undefined) throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 127.0.0.1:$PORT under svl dev — drop --host');
     if (concurrency !== undefined)
       throw new UsageError('--concurrency applies to Lambda functions; a Cloud Run service handles its own concurrency — drop --concurrency');
   }

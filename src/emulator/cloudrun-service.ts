@@ -20,6 +20,11 @@ export function portAcceptsConnections(port: number): Promise<boolean> {
 
 export interface ServiceOptions {
   cwd: string;
+  /**
+   * The address the service is told to listen on (HOST). The generated services default to
+   * 0.0.0.0 as Cloud Run requires; svl dev passes 127.0.0.1 so a dev server is not on the network.
+   */
+  host: string;
   port: number;
   environment: Record<string, string>;
   hostEnv: Record<string, string | undefined>;
@@ -28,7 +33,7 @@ export interface ServiceOptions {
 
 /**
  * A Cloud Run service run natively: the container contract is just "listen on $PORT", so the host
- * build runs as is. restart() swaps in a new build: SIGTERM (Cloud Run's shutdown signal) first.
+ * build runs as is, with HOST added so it listens on loopback only. restart() swaps in a new build: SIGTERM (Cloud Run's shutdown signal) first.
  */
 export class CloudRunService {
   private child?: ChildProcess;
@@ -37,7 +42,8 @@ export class CloudRunService {
   constructor(private readonly opts: ServiceOptions) {}
 
   start(binary: string): void {
-    const env = { ...this.opts.hostEnv, ...this.opts.environment, PORT: String(this.opts.port) };
+    // Set last: svl.json's environment cannot move the dev service off the address svl dev prints.
+    const env = { ...this.opts.hostEnv, ...this.opts.environment, HOST: this.opts.host, PORT: String(this.opts.port) };
     const child = spawn(binary, [], { cwd: this.opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));

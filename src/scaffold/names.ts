@@ -19,11 +19,49 @@ const RUST_KEYWORDS = new Set(
 );
 const CARGO_RESERVED = new Set(['test', 'std', 'core', 'alloc', 'proc_macro', 'proc-macro', 'deps', 'examples', 'build', 'incremental']);
 const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;
-// Words the go command gives a meaning of its own in package patterns.
-const GO_RESERVED = new Set(['std', 'cmd', 'all']);
+// Module paths the go command refuses or gives a meaning of its own, each checked by hand with
+// `go mod init <name>`, then `go build`, `go vet` and `go test ./...` on a generated go-lambda
+// project (go 1.26): `std`, `cmd`, `all`, `tool`, `work` are package patterns ("is not an
+// importable package"); `go` and `toolchain` are "invalid module path" (reserved for toolchain
+// switching); `builtin` and `C` collide with the pseudo-packages ("ambiguous import" / "unknown
+// import path"); `main` builds but `go test` fails ("could not import main").
+const GO_RESERVED = new Map([
+  ['std', 'is reserved by the go command (a package pattern)'],
+  ['cmd', 'is reserved by the go command (a package pattern)'],
+  ['all', 'is reserved by the go command (a package pattern)'],
+  ['tool', 'is reserved by the go command (a package pattern)'],
+  ['work', 'is reserved by the go command (a package pattern)'],
+  ['go', 'is reserved by the go command (go.mod rejects it as a module path)'],
+  ['toolchain', 'is reserved by the go command (go.mod rejects it as a module path)'],
+  ['builtin', 'is reserved by the go command (a pseudo-package)'],
+  ['C', 'is reserved by the go command (the cgo pseudo-package)'],
+  ['main', "is reserved by the go command ('go test' cannot import a package named main)"],
+]);
+// Standard-library packages whose import path is one element, from `go list std | grep -v /`
+// (go 1.26.8). A module with one of these paths does not build ("ambiguous import"), and a case
+// variant (`Fmt`, `Net`) fails too ("case-insensitive import collision"), so they are compared in
+// lower case. First elements that are not packages themselves (`crypto/…` is, `debug/…`,
+// `database/…`, `index/…`, `internal/…`, `vendor/…` are not) build and test fine, so they are allowed.
+// A project name has no '/', so only one-element paths can clash.
+export const GO_STD_PACKAGES: ReadonlySet<string> = new Set(
+  (
+    'bufio bytes cmp context crypto embed encoding errors expvar flag fmt hash html image io iter log maps math mime net ' +
+    'os path plugin reflect regexp runtime slices sort strconv strings structs sync syscall testing time unicode unique unsafe weak'
+  ).split(' '),
+);
+
+/** What each platform allows in a name, as the error shows it. */
+const ALLOWED = { lambda: 'A-Z a-z 0-9 - _', cloudrun: 'a-z 0-9 -' } as const;
+const NAME_KIND = { lambda: 'a Lambda function name', cloudrun: 'a Cloud Run service name' } as const;
 
 /** Returns why `name` cannot be used, or undefined when it can. */
 export function nameProblem(name: string, platform: Platform, language: Language): string | undefined {
+  // Named first: a non-ASCII character would otherwise surface as some later rule's complaint.
+  const foreign = [...name].find((c) => c.codePointAt(0)! > 0x7f);
+  if (foreign) {
+    const code = `U+${foreign.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `'${name}' contains '${foreign}' (${code}), not allowed in ${NAME_KIND[platform]} (allowed: ${ALLOWED[platform]})`;
+  }
   if (platform === 'lambda' && !LAMBDA_NAME.test(name)) {
     return `'${name}' is not a valid Lambda function name: use 1-64 of A-Z a-z 0-9 - _`;
   }
@@ -38,8 +76,12 @@ export function nameProblem(name: string, platform: Platform, language: Language
   }
   if (language === 'go') {
     if (name.startsWith('-')) return `'${name}' is not a valid Go module path: it cannot start with -`;
-    if (GO_RESERVED.has(name)) return `'${name}' is reserved by the go command and cannot be a module path`;
-    if (WINDOWS_DEVICES.test(name)) return `'${name}' is a Windows device name and cannot be a Go module path`;
+    const reserved = GO_RESERVED.get(name);
+    if (reserved) return `'${name}' ${reserved} and cannot be a module path`;
+    if (GO_STD_PACKAGES.has(name.toLowerCase())) {
+      return `'${name}' clashes with the Go standard library package '${name.toLowerCase()}' and cannot be a module path`;
+    }
+    if (WINDOWS_DEVICES.test(name)) return `'${name}' is a Windows device name and cannot be a module path`;
   }
   return undefined;
 }
@@ -50,17 +92,31 @@ export function assertValidName(name: string, platform: Platform, language: Lang
   return name;
 }
 
-/** The default name: the directory's basename, lower-cased, with anything not allowed turned into '-'. */
+/**
+ * The default name: the directory's basename with accents folded (NFKD, combining marks dropped:
+ * "fünktion" → "funktion"), lower-cased, with other ASCII not allowed turned into '-'. Characters
+ * that do not fold to ASCII (emoji, CJK) are kept as they are, so the name check names them
+ * instead of the name being silently mangled.
+ */
 export function nameFromDirectory(dir: string): string {
   const base =
     dir
       .replace(/[\\/]+$/, '')
       .split(/[\\/]/)
       .pop() ?? '';
-  return base
+  const name = Array.from(base.normalize('NFC'), foldToAscii)
+    .join('')
     .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^[-_]+|[-_]+$/g, '')
+    .replace(/[^a-z0-9_\-\P{ASCII}]+/gu, '-')
+    .replace(/^[-_]+|[-_]+$/g, '');
+  return Array.from(name)
     .slice(0, 49)
+    .join('')
     .replace(/[-_]+$/, '');
+}
+
+/** One character with its accents dropped when that leaves ASCII ('ü' → 'u', 'Ｆ' → 'F'); otherwise unchanged ('ビ' stays 'ビ'). */
+function foldToAscii(char: string): string {
+  const folded = char.normalize('NFKD').replace(/\p{M}+/gu, '');
+  return /^\p{ASCII}*$/u.test(folded) ? folded : char;
 }

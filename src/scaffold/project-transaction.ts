@@ -3,6 +3,11 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
+const STAGING_INFIX = '.svl-new-';
+const ASIDE_SUFFIX = '-old';
+/** How many bytes the longest temporary sibling's name (`.<dir>.svl-new-<8 hex>-old`) adds to the target's. */
+export const STAGING_NAME_OVERHEAD = '.'.length + STAGING_INFIX.length + 8 + ASIDE_SUFFIX.length;
+
 /**
  * Builds the project in a temporary sibling of the target and moves it into place at the end, so
  * a failure or a kill leaves either the finished project or the target as it was. The sibling is
@@ -20,8 +25,8 @@ export class ProjectTransaction {
 
   constructor(readonly targetDir: string) {
     const base = path.basename(targetDir);
-    this.stagingDir = path.join(path.dirname(targetDir), `.${base}.svl-new-${randomBytes(4).toString('hex')}`);
-    this.asideDir = `${this.stagingDir}-old`;
+    this.stagingDir = path.join(path.dirname(targetDir), `.${base}${STAGING_INFIX}${randomBytes(4).toString('hex')}`);
+    this.asideDir = `${this.stagingDir}${ASIDE_SUFFIX}`;
   }
 
   async begin(): Promise<string> {

@@ -1,6 +1,7 @@
 import getPort from 'get-port';
 import { SvlError } from '../core/errors.js';
 import { CloudRunService, portAcceptsConnections } from '../emulator/index.js';
+import { DEV_HOST } from '../project/defaults.js';
 import { deployCloudRunServices } from './cloudrun-deploy.js';
 import type { DevFunction, DevServer, Target } from './target.js';
 
@@ -23,7 +24,7 @@ export const cloudRunTarget: Target = {
       }
       const port = nextPort === 0 ? await getPort({ host: '127.0.0.1' }) : nextPort++;
       if (await portAcceptsConnections(port)) throw new SvlError(`port ${port} is in use — pass --port <free port>`);
-      const service = new CloudRunService({ cwd: d.fn.dir, port, environment, hostEnv: ctx.io.env, onLog: (line) => ctx.log(d.fn.name, line) });
+      const service = new CloudRunService({ cwd: d.fn.dir, host: DEV_HOST, port, environment, hostEnv: ctx.io.env, onLog: (line) => ctx.log(d.fn.name, line) });
       service.start(d.binary);
       if (!(await service.waitUntilListening())) {
         await service.stop();

@@ -1,7 +1,7 @@
 // Every bad input: the exit code, a one-line message naming the fix, and the target left absent
 // (or, when it existed, untouched). Runs the BUILT CLI without a terminal (CI=true).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDir, svl } from '../support/cli.js';
@@ -101,6 +101,44 @@ const cases: Case[] = [
     code: 2,
     message: /'std' is reserved by the go command/,
   },
+  // Each of these was tried by hand (go mod init <name>; go build, go vet, go test on go-lambda)
+  // and fails; src/scaffold/names.ts says how.
+  ...['fmt', 'net', 'os', 'crypto', 'encoding', 'unsafe', 'Fmt'].map(
+    (name): Case => ({
+      title: `Go module path that is a standard library package: ${name}`,
+      args: (d) => [d, '--template', 'go-lambda', '--name', name],
+      code: 2,
+      message: new RegExp(
+        `^svl: '${name}' clashes with the Go standard library package '${name.toLowerCase()}' and cannot be a module path — choose another --name$`,
+      ),
+    }),
+  ),
+  ...['go', 'toolchain', 'main', 'tool', 'builtin'].map(
+    (name): Case => ({
+      title: `Go module path the go command reserves: ${name}`,
+      args: (d) => [d, '--template', 'go-lambda', '--name', name],
+      code: 2,
+      message: new RegExp(`^svl: '${name}' is reserved by the go command \\(.+\\) and cannot be a module path — choose another --name$`),
+    }),
+  ),
+  {
+    title: 'Go std package as a Cloud Run service (Go) name',
+    args: (d) => [d, '--template', 'cloudrun-ocr', '--lang', 'go', '--name', 'net'],
+    code: 2,
+    message: /'net' clashes with the Go standard library package 'net'/,
+  },
+  {
+    title: 'explicit --name with an accent',
+    args: (d) => [d, '--template', 'go-lambda', '--name', 'fünktion'],
+    code: 2,
+    message: /^svl: 'fünktion' contains 'ü' \(U\+00FC\), not allowed in a Lambda function name \(allowed: A-Z a-z 0-9 - _\) — choose another --name$/,
+  },
+  {
+    title: 'explicit --name with CJK on Cloud Run',
+    args: (d) => [d, '--template', 'cloudrun-ocr', '--name', 'ocr-関数'],
+    code: 2,
+    message: /^svl: 'ocr-関数' contains '関' \(U\+95A2\), not allowed in a Cloud Run service name \(allowed: a-z 0-9 -\) — choose another --name$/,
+  },
   {
     title: 'Cloud Run service name in capitals',
     args: (d) => [d, '--template', 'cloudrun-ocr', '--name', 'OCR'],
@@ -145,6 +183,78 @@ describe('bad input', () => {
     expect(existsSync(path.join(parent, 'self'))).toBe(false);
   });
 
+  it.each([
+    ['fünktion', 'funktion'],
+    ['café', 'cafe'],
+    ['Ｆｕｌｌ－width', 'full-width'],
+  ])('a name derived from the directory %j folds accents to %j', async (dir, name) => {
+    const parent = await scratchDir('name-fold');
+    const result = await svl(['new', dir, '--template', 'go-lambda', '--yes', '--no-git'], { cwd: parent });
+    expect(result.exitCode, result.all).toBe(0);
+    const config = JSON.parse(await readFile(path.join(parent, dir, 'svl.json'), 'utf8'));
+    expect(config.name).toBe(name);
+    expect(await readFile(path.join(parent, dir, 'go.mod'), 'utf8')).toMatch(new RegExp(`^module ${name}$`, 'm'));
+  });
+
+  it.each([
+    [
+      'fn🚀',
+      'rust-lambda',
+      /^svl: 'fn🚀' contains '🚀' \(U\+1F680\), not allowed in a Lambda function name \(allowed: A-Z a-z 0-9 - _\) — choose another --name$/,
+    ],
+    ['関数', 'go-lambda', /^svl: '関数' contains '関' \(U\+95A2\), not allowed in a Lambda function name .* — choose another --name$/],
+    [
+      'ocr-サービス',
+      'cloudrun-ocr',
+      /^svl: 'ocr-サービス' contains 'サ' \(U\+30B5\), not allowed in a Cloud Run service name \(allowed: a-z 0-9 -\) — choose another --name$/,
+    ],
+  ])('a directory %j that does not fold to ASCII is refused naming the character (%s)', async (dir, template, message) => {
+    const parent = await scratchDir('name-foreign');
+    const result = await svl(['new', dir, '--template', template, '--yes', '--no-git'], { cwd: parent });
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr.trim()).toMatch(message);
+    expect(result.stderr).not.toMatch(/keyword/);
+    expect(await listTree(parent)).toEqual([]);
+    // The same directory with an explicit ASCII --name is fine.
+    const named = await svl(['new', dir, '--template', template, '--name', 'ok-fn', '--yes', '--no-git', '--dry-run'], { cwd: parent });
+    expect(named.exitCode, named.all).toBe(0);
+  });
+
+  it.each([
+    [300, 300],
+    [250, 250],
+    [234, 234],
+  ])('a %i-character directory name is a one-line usage error naming the limit, nothing written', async (length, bytes) => {
+    const parent = await scratchDir('name-long');
+    const dir = 'd'.repeat(length);
+    const result = await svl(['new', dir, '--template', 'go-lambda', '--yes', '--no-git'], { cwd: parent });
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr.trim()).toBe(
+      `svl: the directory name '${'d'.repeat(24)}…' is ${bytes} bytes, at most 233 (255 bytes per path component on Linux, less the 22 svl adds for its temporary sibling) — choose a shorter directory name`,
+    );
+    expect(await listTree(parent)).toEqual([]);
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('a too-long parent directory component is named too', async () => {
+    const parent = await scratchDir('name-long-parent');
+    const result = await svl(['new', `${'p'.repeat(256)}/proj`, '--template', 'go-lambda', '--yes', '--no-git'], { cwd: parent });
+    expect(result.exitCode, result.all).toBe(2);
+    expect(result.stderr.trim()).toMatch(
+      /^svl: the directory name 'p{24}…' is 256 bytes, at most 255 bytes per path component on Linux — choose a shorter directory name$/,
+    );
+    expect(readdirSync(parent)).toEqual([]);
+  });
+
+  it('a 233-character directory name (the longest that fits with the temporary sibling) works', async () => {
+    const parent = await scratchDir('name-max');
+    const dir = 'm'.repeat(233);
+    const result = await svl(['new', dir, '--template', 'go-lambda', '--yes', '--no-git'], { cwd: parent });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(readdirSync(parent)).toEqual([dir]);
+  });
+
   it('a non-empty target is refused and left untouched', async () => {
     const parent = await scratchDir('bad-nonempty');
     const dir = path.join(parent, 'proj');
@@ -152,7 +262,9 @@ describe('bad input', () => {
     await writeFile(path.join(dir, 'keep.txt'), 'mine\n');
     const result = await svl(['new', dir, '--template', 'go-lambda', '--yes'], { cwd: parent });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim()).toBe(`svl: ${dir} is not empty — pass --overwrite to replace its contents (.git is kept), or choose another directory`);
+    expect(result.stderr.trim()).toBe(
+      `svl: ${dir} is not empty — pass --overwrite to replace its contents (.git is kept), or run 'svl init' there to adopt the existing project`,
+    );
     expect(await listTree(parent)).toEqual(['proj/keep.txt']);
     expect(await readFile(path.join(dir, 'keep.txt'), 'utf8')).toBe('mine\n');
   });

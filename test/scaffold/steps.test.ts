@@ -1,9 +1,10 @@
 // The question steps on their own (create-astro style): a scripted prompter records what was
 // asked, so the flag → default → prompt ladder is checked without a terminal or a process.
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ask } from '../../src/scaffold/ask.js';
-import { nameFromDirectory, nameProblem } from '../../src/scaffold/names.js';
+import { GO_STD_PACKAGES, nameFromDirectory, nameProblem } from '../../src/scaffold/names.js';
 import type { Prompter } from '../../src/scaffold/prompter.js';
 import { shellQuote } from '../../src/scaffold/shell-quote.js';
 import { projectName } from '../../src/scaffold/steps/project-name.js';
@@ -116,6 +117,10 @@ describe('names and quoting', () => {
     ['__init__', 'init'],
     ['fn.v2', 'fn-v2'],
     ['/a/b/proj/', 'proj'],
+    ['fünktion', 'funktion'],
+    ['Café Crème', 'cafe-creme'],
+    ['fn🚀', 'fn🚀'],
+    ['関数', '関数'],
   ])('nameFromDirectory(%j) = %j', (dir, name) => expect(nameFromDirectory(dir)).toBe(name));
 
   it.each([
@@ -126,10 +131,28 @@ describe('names and quoting', () => {
     ['ocr-1', 'cloudrun', 'go', undefined],
     ['ocr-', 'cloudrun', 'go', /Cloud Run service name/],
     ['a'.repeat(50), 'cloudrun', 'rust', /Cloud Run service name/],
+    ['fn🚀', 'lambda', 'rust', /contains '🚀' \(U\+1F680\), not allowed in a Lambda function name/],
+    ['fmt', 'lambda', 'go', /Go standard library package 'fmt'/],
+    ['fmt', 'lambda', 'rust', undefined],
+    ['main', 'cloudrun', 'go', /reserved by the go command/],
+    ['debug', 'lambda', 'go', undefined],
+    ['internal', 'lambda', 'go', undefined],
   ] as const)('nameProblem(%j, %s, %s)', (name, platform, language, problem) => {
     const result = nameProblem(name, platform, language);
     if (problem) expect(result).toMatch(problem);
     else expect(result).toBeUndefined();
+  });
+
+  it('the stored Go standard-library list covers the installed go (update names.ts from `go list std` when it fails)', (ctx) => {
+    let listed: string;
+    try {
+      listed = execFileSync('go', ['list', 'std'], { encoding: 'utf8' });
+    } catch {
+      ctx.skip(); // no go on PATH
+      return;
+    }
+    const oneElement = listed.split('\n').filter((p) => p && !p.includes('/'));
+    expect(oneElement.filter((p) => !GO_STD_PACKAGES.has(p))).toEqual([]);
   });
 
   it.each([

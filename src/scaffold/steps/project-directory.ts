@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { ask } from '../ask.js';
 import type { Context } from '../context.js';
+import { STAGING_NAME_OVERHEAD } from '../project-transaction.js';
 import { CancelledError } from '../prompter.js';
 
 /** Where the project goes. A non-empty directory needs --overwrite (or a yes at the prompt). */
@@ -19,6 +20,7 @@ export async function projectDirectory(
       return path.resolve(ctx.cwd, answer);
     },
   });
+  assertNameLengths(projectDir);
   const existing = statTarget(projectDir);
   if (!existing) return { projectDir, overwrite: ctx.overwrite };
   if (!existing.isDirectory()) {
@@ -35,7 +37,30 @@ export async function projectDirectory(
     if (!replace) throw new CancelledError();
     return { projectDir, overwrite: true };
   }
-  throw new UsageError(`${projectDir} is not empty — pass --overwrite to replace its contents (.git is kept), or choose another directory`);
+  throw new UsageError(
+    `${projectDir} is not empty — pass --overwrite to replace its contents (.git is kept), or run 'svl init' there to adopt the existing project`,
+  );
+}
+
+// Linux (ext4, tmpfs, most others) and macOS allow 255 bytes per path component; past that every
+// call fails with ENAMETOOLONG. The project directory also names the temporary siblings the
+// transaction stages into, which are longer.
+const NAME_MAX = 255;
+
+function assertNameLengths(dir: string): void {
+  const components = dir.split(path.sep).filter(Boolean);
+  const last = components.length - 1;
+  components.forEach((component, i) => {
+    const bytes = Buffer.byteLength(component);
+    const limit = i === last ? NAME_MAX - STAGING_NAME_OVERHEAD : NAME_MAX;
+    if (bytes <= limit) return;
+    const shown = component.length > 24 ? `${component.slice(0, 24)}…` : component;
+    const why =
+      i === last
+        ? `at most ${limit} (255 bytes per path component on Linux, less the ${STAGING_NAME_OVERHEAD} svl adds for its temporary sibling)`
+        : 'at most 255 bytes per path component on Linux';
+    throw new UsageError(`the directory name '${shown}' is ${bytes} bytes, ${why} — choose a shorter directory name`);
+  });
 }
 
 function statTarget(dir: string) {

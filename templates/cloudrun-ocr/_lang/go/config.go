@@ -9,6 +9,7 @@ import (
 
 // Config is read once from the environment (Cloud Run sets PORT; secrets arrive as env vars).
 type Config struct {
+	Host           string // HOST: address to listen on; Cloud Run needs 0.0.0.0, svl dev sets 127.0.0.1
 	Port           string
 	Engine         string        // OCR_ENGINE: gemini | tesseract
 	MaxUploadBytes int64         // OCR_MAX_UPLOAD_BYTES, default 20 MiB (Cloud Run caps requests at 32 MiB)
@@ -24,6 +25,7 @@ type Config struct {
 
 func loadConfig() (Config, error) {
 	c := Config{
+		Host:    envOr("HOST", "0.0.0.0"),
 		Port:    envOr("PORT", "8080"),
 		Engine:  envOr("OCR_ENGINE", "gemini"),
 		Model:   envOr("GEMINI_MODEL", "gemini-2.5-flash-lite"),

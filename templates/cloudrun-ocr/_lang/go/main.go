@@ -33,14 +33,14 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "0.0.0.0:"+cfg.Port)
+	ln, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, cfg.Port))
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{Handler: newServer(cfg, engine, log).routes(), ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("listening", "port", cfg.Port, "engine", engine.Name(), "model", cfg.Model)
+	log.Info("listening", "host", cfg.Host, "port", cfg.Port, "engine", engine.Name(), "model", cfg.Model)
 
 	stop, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer cancel()

@@ -4,6 +4,8 @@ use std::time::Duration;
 /// Deliberately not `Debug`: it holds the API key, which must never reach a log line.
 #[derive(Clone)]
 pub struct Config {
+    /// HOST: address to listen on; Cloud Run needs 0.0.0.0, svl dev sets 127.0.0.1
+    pub host: String,
     pub port: u16,
     /// OCR_ENGINE: gemini | tesseract
     pub engine: String,
@@ -51,6 +53,7 @@ impl Config {
         };
         let port = number("PORT", 8080)?;
         let config = Config {
+            host: text("HOST", "0.0.0.0"),
             port: u16::try_from(port).map_err(|_| format!("PORT={port} is not a TCP port"))?,
             engine: text("OCR_ENGINE", "gemini"),
             max_upload_bytes: number("OCR_MAX_UPLOAD_BYTES", 20 << 20)? as usize,

@@ -1,4 +1,5 @@
-//! Cloud Run entry point: listen on 0.0.0.0:$PORT, drain on SIGTERM, exit 0.
+//! Cloud Run entry point: listen on $HOST:$PORT (HOST defaults to 0.0.0.0, as Cloud Run needs),
+//! drain on SIGTERM, exit 0.
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -25,14 +26,14 @@ async fn main() -> ExitCode {
 async fn run() -> Result<(), String> {
     let config = Config::from_env()?;
     let engine = Engine::from_config(&config)?;
-    let listener = TcpListener::bind(("0.0.0.0", config.port))
+    let listener = TcpListener::bind((config.host.as_str(), config.port))
         .await
-        .map_err(|e| format!("cannot listen on port {}: {e}", config.port))?;
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", config.host, config.port))?;
     log(
         "INFO",
         "listening",
         None,
-        json!({ "port": config.port, "engine": engine.name(), "model": config.model }),
+        json!({ "host": config.host, "port": config.port, "engine": engine.name(), "model": config.model }),
     );
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let shutdown = async move {
