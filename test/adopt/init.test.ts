@@ -11,7 +11,8 @@ import yazl from 'yazl';
 import { resolveProject } from '../../src/project/project.js';
 import { parseSvlJson } from '../../src/project/svl-json.js';
 import { scratchDir, svl } from '../support/cli.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { REPO_ROOT, SVL_BIN } from '../support/paths.js';
+import { KEY, Terminal } from '../scaffold/terminal.js';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'adopt');
 
@@ -80,6 +81,9 @@ describe('svl init --yes', () => {
     expect(r.stdout).toContain('env_file .env.production');
     expect(project.functions).toMatchObject([{ name: 'orders-api', dir, language: 'rust', arch: 'arm64', memory: 512, timeout: 30 }]);
     expect(project.defaultFunction).toBe('orders-api');
+    // cargo metadata --no-deps resolves nothing: no lockfile, no target/ (the tree check above says so too).
+    expect(await fs.pathExists(path.join(dir, 'Cargo.lock'))).toBe(false);
+    expect(await fs.pathExists(path.join(dir, 'target'))).toBe(false);
   });
 
   it('(b) a crate with three [[bin]]s: one function each, event flavor (lambda_http only as a dev-dependency)', async () => {
@@ -121,14 +125,16 @@ describe('svl init --yes', () => {
     expect(project.functions.find((f) => f.name === 'worker')).toMatchObject({ dir: path.join(dir, 'crates', 'worker'), arch: 'arm64', bin: undefined });
   });
 
-  it('(d) a Go module with two cmd/* mains calling lambda.Start; a plain main is left alone', async () => {
+  it('(d) a Go module with two cmd/* mains calling lambda.Start; a plain main and a local go build output are left alone', async () => {
     const dir = await copyFixture('go-cmds');
+    await goBootstrap(path.join(dir, 'cmd', 'orders', 'bootstrap'), 'amd64'); // what `go build -o bootstrap` leaves behind
     const { r, json, project } = await initYes(dir);
     expect(json.functions).toEqual({
       notify: { path: 'cmd/notify', language: 'go', flavor: 'event' },
       orders: { path: 'cmd/orders', language: 'go', flavor: 'http' },
     });
     expect(r.stdout).toContain('main package calls awslambda.StartWithOptions');
+    expect(r.stdout).toMatch(/^skipped cmd\/orders\/bootstrap: it sits in cmd\/orders, the folder of go function 'orders'/m);
     expect(project.functions.map((f) => f.dir)).toEqual([path.join(dir, 'cmd', 'notify'), path.join(dir, 'cmd', 'orders')]);
   });
 
@@ -202,6 +208,30 @@ describe('svl init refuses and explains', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toContain("found go function 'orders' in cmd/orders");
     expect(r.stderr).toBe('svl: no terminal to confirm on, so nothing was written — rerun with --yes to write this svl.json (or --dry-run to only print it)');
+    expect(await fs.pathExists(path.join(dir, 'svl.json'))).toBe(false);
+  });
+});
+
+describe('svl init in a terminal', () => {
+  it('asks before writing; Enter accepts', async () => {
+    const dir = await copyFixture('cargo-bins');
+    const term = new Terminal(['init'], dir, {}, SVL_BIN);
+    await term.waitFor('Write svl.json with 3 function(s)?');
+    await term.type(KEY.enter);
+    const result = await term.process;
+    expect(result.exitCode, term.screen).toBe(0);
+    expect(term.screen).toContain("found rust function 'ingest'");
+    expect(Object.keys(JSON.parse(await readFile(path.join(dir, 'svl.json'), 'utf8')).functions)).toEqual(['cleanup', 'ingest', 'report']);
+  });
+
+  it('answering no writes nothing and exits 130', async () => {
+    const dir = await copyFixture('cargo-bins');
+    const term = new Terminal(['init'], dir, {}, SVL_BIN);
+    await term.waitFor('Write svl.json with 3 function(s)?');
+    await term.type('n', KEY.enter);
+    const result = await term.process;
+    expect(result.exitCode, term.screen).toBe(130);
+    expect(term.screen).toContain('cancelled — nothing was written');
     expect(await fs.pathExists(path.join(dir, 'svl.json'))).toBe(false);
   });
 });
