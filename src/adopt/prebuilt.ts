@@ -4,6 +4,14 @@ import { ELF_HEADER_BYTES, elfArchOf, readElfArch } from '../artifacts/elf.js';
 import type { Arch } from '../project/project.js';
 import { type DetectedFunction, type Detection, relPath } from './detected.js';
 
+// Folders that say where a build went, not what it is: an artifact there is named after the project.
+const OUTPUT_DIRS = new Set(['dist', 'build', 'out', 'bin', 'release', 'artifacts', 'deploy', 'lambda']);
+
+/** The name an artifact's folder gives it: the folder's name, or the project's for the root or an output folder. */
+function folderName(root: string, dir: string, projectName: string): string {
+  return dir === root || OUTPUT_DIRS.has(path.basename(dir).toLowerCase()) ? projectName : path.basename(dir);
+}
+
 /**
  * Prebuilt artifacts: a `bootstrap` that is a 64-bit ELF, or a zip with a `bootstrap` at its root
  * (the layout Lambda's provided.al2023 runtime runs). The walk already left out target/ and .svl/,
@@ -23,7 +31,7 @@ export async function detectPrebuilt(root: string, projectName: string, bootstra
       continue;
     }
     const dir = path.dirname(file);
-    detection.functions.push(artifactFunction(dir === root ? projectName : path.basename(dir), rel, arch, 'ELF bootstrap'));
+    detection.functions.push(artifactFunction(folderName(root, dir, projectName), rel, arch, 'ELF bootstrap'));
   }
   for (const file of zips) {
     const rel = relPath(root, file);
@@ -35,7 +43,7 @@ export async function detectPrebuilt(root: string, projectName: string, bootstra
       continue;
     }
     const base = path.basename(file).replace(/\.zip$/i, '');
-    const name = base === 'bootstrap' ? (path.dirname(file) === root ? projectName : path.basename(path.dirname(file))) : base;
+    const name = base === 'bootstrap' ? folderName(root, path.dirname(file), projectName) : base;
     detection.functions.push(artifactFunction(name, rel, arch, 'zip with a bootstrap'));
   }
   return detection;

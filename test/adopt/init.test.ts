@@ -194,6 +194,21 @@ describe('svl init refuses and explains', () => {
     expect(await readFile(path.join(dir, 'svl.json'), 'utf8')).toBe(text);
   });
 
+  it('a Cargo.toml without cargo on PATH is one line naming how to install Rust', async () => {
+    const dir = await copyFixture('cargo-single');
+    const r = await svl(['init', '--yes'], { cwd: dir, env: { PATH: path.dirname(process.execPath) } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('svl: found Cargo.toml but cargo is not installed — install Rust from https://rustup.rs, then rerun svl init');
+    expect(await fs.pathExists(path.join(dir, 'svl.json'))).toBe(false);
+  });
+
+  it('a bad --name is a usage error before anything is read', async () => {
+    const dir = await copyFixture('cargo-single');
+    const r = await svl(['init', '--yes', '--name', 'my app'], { cwd: dir });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toBe("svl: --name 'my app' is not a valid project name — use 1-64 of A-Z a-z 0-9 - _");
+  });
+
   it('an empty folder exits 1 saying what it looked for', async () => {
     const dir = await scratchDir('init-empty');
     const r = await svl(['init', '--yes'], { cwd: dir });
