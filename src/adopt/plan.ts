@@ -81,7 +81,9 @@ function uniqueNames(detected: DetectedFunction[], notes: string[]): { name: str
   const renamed = new Map<string, string[]>();
   const result = detected.map((f) => {
     const base = asName(f.name);
-    let name = count.get(base)! > 1 ? asName(`${f.qualifier}-${base}`) : base;
+    // The package or module tells equal names apart; when it is the name itself, the kind does.
+    const prefix = f.qualifier === base ? f.kind : f.qualifier;
+    let name = count.get(base)! > 1 ? asName(`${prefix}-${base}`) : base;
     for (let i = 2; taken.has(name); i++) name = asName(`${name.replace(/-\d+$/, '')}-${i}`);
     taken.add(name);
     if (name !== base) renamed.set(base, [...(renamed.get(base) ?? []), name]);
@@ -90,7 +92,7 @@ function uniqueNames(detected: DetectedFunction[], notes: string[]): { name: str
   });
   for (const [base, names] of renamed) {
     notes.push(
-      `${count.get(base)} functions are called '${base}': named them ${names.map((n) => `'${n}'`).join(', ')} after their package/module — rename them in svl.json if you like`,
+      `${count.get(base)} functions are called '${base}': named them ${names.map((n) => `'${n}'`).join(', ')} after their package or module — rename them in svl.json if you like`,
     );
   }
   return result;
