@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SvlError, UsageError } from '../core/errors.js';
+import { findProjectFile } from '../project/project.js';
 import { CONFIG_FILE } from '../project/svl-json.js';
 import type { Prompter } from '../scaffold/prompter.js';
 import { CancelledError } from '../scaffold/prompter.js';
@@ -60,7 +61,9 @@ export async function adopt(opts: AdoptOptions): Promise<'written' | 'dry-run'> 
   }
 
   const plan = await planSvlJson(root, projectName, functions, opts.svlVersion);
-  for (const line of [...plan.found, ...skipped, ...plan.guessed, ...plan.notes]) opts.say(line);
+  const outer = await findProjectFile(path.dirname(root)).catch(() => undefined);
+  const shadowed = outer && path.dirname(root) !== root ? [`note: ${outer} is above this folder; inside ${root} svl will use the new svl.json instead`] : [];
+  for (const line of [...plan.found, ...skipped, ...plan.guessed, ...plan.notes, ...shadowed]) opts.say(line);
   opts.say(`${opts.dryRun ? 'would write' : 'will write'} ${existing}:`);
   opts.say(plan.text.trimEnd());
 

@@ -202,6 +202,15 @@ describe('svl init refuses and explains', () => {
     expect(await fs.pathExists(path.join(dir, 'svl.json'))).toBe(false);
   });
 
+  it('says so when an svl.json above the folder stops applying inside it', async () => {
+    const outer = await scratchDir('init-nested');
+    await writeFile(path.join(outer, 'svl.json'), '{ "name": "outer", "platform": "lambda", "language": "go" }\n');
+    const dir = path.join(outer, 'go-cmds');
+    await fs.copy(path.join(FIXTURES, 'go-cmds'), dir);
+    const { r } = await initYes(dir);
+    expect(r.stdout).toContain(`note: ${path.join(outer, 'svl.json')} is above this folder; inside ${dir} svl will use the new svl.json instead`);
+  });
+
   it('a bad --name is a usage error before anything is read', async () => {
     const dir = await copyFixture('cargo-single');
     const r = await svl(['init', '--yes', '--name', 'my app'], { cwd: dir });
