@@ -12,8 +12,9 @@ export class Terminal {
   private seen = 0;
   readonly process: ResultPromise;
 
-  constructor(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
-    const quoted = ['node', CREATE_BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  /** `bin`: the built entry point to run (default create-serverless-lang; SVL_BIN for `svl <command>`). */
+  constructor(args: string[], cwd: string, env: Record<string, string | undefined> = {}, bin = CREATE_BIN) {
+    const quoted = ['node', bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     // No CI variable: prompts appear only when CI is unset.
     const { CI: _ci, GITHUB_ACTIONS: _gha, ...inherited } = process.env;
     // The pty starts 0×0 when we have no terminal ourselves; clack would wrap at one column.
