@@ -23,7 +23,7 @@ save touches. One port for every Lambda function: the Invoke API by name
 function on every other path. Cloud Run services run with PORT set, from the next port up.
 
 Options:
-  --port <n>             port to listen on (default ${DEV_PORT}; 0 for any free one)
+  --port <n>             port to listen on (default ${DEV_PORT}); 0 picks any free port
   --host <addr>          Lambda: address to listen on (default ${DEV_HOST})
   --concurrency <n>      Lambda: instances at most per function (default: svl.json "concurrency", else 4)
   -f, --function <name>  serve only this function (repeatable; default: all)
@@ -84,7 +84,8 @@ export async function run(io: Io): Promise<number> {
   const platforms = platformsOf(fns);
   if (!platforms.includes('lambda')) {
     // The service binds $PORT itself (Cloud Run's contract) and serves requests concurrently.
-    if (values.host !== undefined) throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 127.0.0.1:$PORT under svl dev — drop --host');
+    if (values.host !== undefined)
+      throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 127.0.0.1:$PORT under svl dev — drop --host');
     if (concurrency !== undefined)
       throw new UsageError('--concurrency applies to Lambda functions; a Cloud Run service handles its own concurrency — drop --concurrency');
   }

@@ -1,0 +1,79 @@
+// Projects adopted by `svl init` run under `svl dev` as they are: every detected function answers
+// through the Invoke API (by name) and, for http ones, its function URL — no file but svl.json added.
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { execa } from 'execa';
+import fs from 'fs-extra';
+import { describe, expect, it } from 'vitest';
+import { lambdaClientFor, startDev } from '../emulator/dev-server.js';
+import { scratchDir, svl } from '../support/cli.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'adopt');
+
+async function adopted(name: string, prepare?: (dir: string) => Promise<void>): Promise<string> {
+  const dir = path.join(await scratchDir(`adopt-dev-${name}`), name);
+  if (name in { 'go-cmds': 1, 'cargo-bins': 1 }) await fs.copy(path.join(FIXTURES, name), dir);
+  else await mkdir(dir, { recursive: true });
+  await prepare?.(dir);
+  const r = await svl(['init', '--yes'], { cwd: dir });
+  expect(r.exitCode, r.all).toBe(0);
+  return dir;
+}
+
+async function invokeEach(dir: string, names: string[], payload: object) {
+  const dev = await startDev(dir, ['--no-watch']);
+  const client = await lambdaClientFor(dev.url);
+  try {
+    const answers = await Promise.all(
+      names.map((FunctionName) => client.send(new InvokeCommand({ FunctionName, Payload: Buffer.from(JSON.stringify(payload)) }))),
+    );
+    return { dev, answers: answers.map((a) => ({ error: a.FunctionError, body: Buffer.from(a.Payload ?? []).toString() })) };
+  } finally {
+    client.destroy();
+    await dev.stop();
+  }
+}
+
+describe('svl dev on adopted projects', () => {
+  it('a Go module with two cmd/* mains: both functions answer by name', async () => {
+    const dir = await adopted('go-cmds');
+    const json = JSON.parse(await readFile(path.join(dir, 'svl.json'), 'utf8'));
+    expect(Object.keys(json.functions).sort()).toEqual(['notify', 'orders']);
+    const { answers } = await invokeEach(dir, ['orders', 'notify'], { Records: [] });
+    expect(answers[0]!.error).toBeUndefined();
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ statusCode: 200 });
+    expect(answers[1]).toEqual({ error: undefined, body: 'null' });
+  });
+
+  it('a crate with three [[bin]]s: one cargo build, each bin answers as its own function', async () => {
+    const dir = await adopted('cargo-bins');
+    const { dev, answers } = await invokeEach(dir, ['ingest', 'report', 'cleanup'], { job: 42 });
+    for (const a of answers) expect(a).toEqual({ error: undefined, body: '{"job":42}' });
+    expect(dev.stderr()).toMatch(/built (ingest|report|cleanup), (ingest|report|cleanup), (ingest|report|cleanup) in/);
+  });
+
+  it('a folder with only a prebuilt bootstrap: served as it is, nothing compiled', async () => {
+    const dir = await adopted('prebuilt', async (d) => {
+      // A real Lambda bootstrap built elsewhere (here: the adopted Go fixture's orders function).
+      await execa('go', ['build', '-trimpath', '-o', path.join(d, 'bootstrap'), './cmd/orders'], {
+        cwd: path.join(FIXTURES, 'go-cmds'),
+        env: { GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
+      });
+    });
+    const json = JSON.parse(await readFile(path.join(dir, 'svl.json'), 'utf8'));
+    const [name] = Object.keys(json.functions);
+    expect(json.functions[name!]).toMatchObject({ artifact: 'bootstrap' });
+    const { dev, answers } = await invokeEach(dir, [name!], {});
+    expect(JSON.parse(answers[0]!.body)).toMatchObject({ statusCode: 200 });
+    expect(dev.stderr()).toMatch(/\(prebuilt\)/);
+    // size and build use the artifact without compiling either
+    const build = await svl(['build', '--json'], { cwd: dir });
+    expect(build.exitCode, build.all).toBe(0);
+    expect(JSON.parse(build.stdout)).toMatchObject({ language: 'prebuilt', arch: 'x86_64' });
+    const size = await svl(['size', '--json'], { cwd: dir });
+    expect(size.exitCode, size.all).toBe(0);
+    expect(JSON.parse(size.stdout)).toMatchObject({ stale: false, passed: true });
+  });
+});
