@@ -75,8 +75,10 @@ async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string,
     return void res.writeHead(202, { 'x-amzn-RequestId': inv.requestId }).end();
   }
   const result = await pool.invoke(inv);
-  const headers: Record<string, string> = {
+  const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
+    // Known length instead of chunked encoding: one less framing layer on every answer.
+    'Content-Length': result.outcome.payload.length,
     'X-Amz-Executed-Version': '$LATEST',
     'x-amzn-RequestId': result.requestId,
   };
