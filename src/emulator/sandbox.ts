@@ -29,8 +29,8 @@ interface Running {
   log: string[];
   /** When /next handed the event over (undefined until then). */
   deliveredAt?: number;
+  /** The one timer watching MemorySize and the deadline (see watch()). */
   timer?: NodeJS.Timeout;
-  memoryTimer?: NodeJS.Timeout;
   settled: boolean;
   startPrinted: boolean;
 }
@@ -219,18 +219,33 @@ export class Sandbox {
     if (!this.coldReported && this.memory) this.sampledPeak = this.memory.peakBytes();
     res.writeHead(200, headers).end(inv.payload);
     running.deliveredAt = performance.now();
-    running.timer = setTimeout(
-      () => this.fail('Sandbox.Timedout', `RequestId: ${inv.requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`),
-      fn.timeoutSec * 1000,
-    );
-    const limit = fn.memoryMb * 1024 * 1024;
-    running.memoryTimer = setInterval(() => {
+    this.watch(running, running.deliveredAt + fn.timeoutSec * 1000);
+  }
+
+  /**
+   * One timer per invocation for both limits: every MEMORY_POLL_MS it samples VmRSS (MemorySize),
+   * and it lands exactly on the deadline (Timeout). A fast invocation arms and clears a single timer.
+   */
+  private watch(running: Running, deadline: number): void {
+    const { inv } = running;
+    const { fn } = this.opts;
+    const limit = fn.memoryMb * MB;
+    const tick = () => {
+      if (running.settled) return;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        this.fail('Sandbox.Timedout', `RequestId: ${inv.requestId} Error: Task timed out after ${fn.timeoutSec.toFixed(2)} seconds`);
+        return;
+      }
       const rss = this.memory?.currentBytes() ?? 0;
       this.sampledPeak = Math.max(this.sampledPeak, rss);
       if (rss > limit) {
         this.fail('Runtime.OutOfMemory', `RequestId: ${inv.requestId} Error: Runtime exited with error: signal: killed`);
+        return;
       }
-    }, MEMORY_POLL_MS);
+      running.timer = setTimeout(tick, Math.min(MEMORY_POLL_MS, left));
+    };
+    running.timer = setTimeout(tick, Math.min(MEMORY_POLL_MS, deadline - performance.now()));
   }
 
   private postInitError(req: IncomingMessage, res: ServerResponse, body: Buffer | undefined): void {
@@ -279,7 +294,6 @@ export class Sandbox {
     if (!running || running.settled) return;
     running.settled = true;
     clearTimeout(running.timer);
-    clearInterval(running.memoryTimer);
     const now = performance.now();
     let durationMs = running.deliveredAt === undefined ? 0 : now - running.deliveredAt;
     // Timers may fire a fraction of a millisecond early; Lambda reports a timeout as the full timeout.
