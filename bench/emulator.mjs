@@ -27,9 +27,14 @@ const SLEEP_MS = 20;
 const SLEEP = { event: JSON.stringify({ mode: 'sleep', ms: SLEEP_MS }), expect: '"slept"', requests: 240, warmup: 8 };
 
 /** What the svl dev hot path does differently from before, printed under the table. */
-const CHANGES = ['svl dev hot path (perf branch):', '  - /next, the 202 for /response and the Invoke answer carry Content-Length (no chunked framing)'].join(
-  '\n',
-);
+const CHANGES = [
+  'svl dev hot path (perf branch):',
+  '  - /next, the 202 for /response and the Invoke answer carry Content-Length (no chunked framing)',
+  '  - one timer per invocation watches both MemorySize (VmRSS every 20 ms) and the deadline, instead of a setTimeout + setInterval pair',
+  '  - the function ARN is built once per sandbox; trace IDs come from a block of random bytes instead of two randomUUID() calls',
+  "  - tried and reverted: answering the caller before the runtime's 202 (its next /next then arrives later; no gain at c=1)",
+  "SVL_BASELINE=<checkout>/bin/svl.js adds that build's svl dev as a row: before/after in one interleaved run.",
+].join('\n');
 
 const children = new Set();
 process.on('exit', () => {
