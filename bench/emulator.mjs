@@ -4,7 +4,8 @@
 // (set RIE_BIN or put aws-lambda-rie on PATH) and a bare Node HTTP server (the transport floor).
 // Two more rows run the same bootstrap with {"mode":"sleep"}: a handler that waits instead of
 // computing, which is what the instance pool's 4-vs-1 scaling looks like when cores are not the limit.
-// Usage: npm run build && node bench/emulator.mjs [requests]   — prints one comparison table.
+// Usage: npm run build && RIE_BIN=… node bench/emulator.mjs [requests]   — prints one comparison table
+// (ROUNDS=n interleaved rounds, default 10; SVL_BASELINE=<checkout>/bin/svl.js adds a before row).
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import http, { createServer } from 'node:http';
@@ -74,7 +75,7 @@ function post(url, agent, work) {
 // The machine is shared (CI, colleagues compiling): every target is started first, then the rounds
 // are interleaved (round 1 of every row, round 2 of every row, …) so a burst of outside load hits all
 // rows alike. req/s is the median round; p50/p99 are over the latencies of all rounds together.
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
 
 /** `count` POSTs over keep-alive connections, `concurrency` at a time; latencies in ms. */
 async function loadRound(url, count, concurrency, work) {
