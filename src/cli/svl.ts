@@ -9,6 +9,7 @@ export type CommandModule = { run(io: Io): Promise<number> };
 // (the AWS SDK alone costs ~100 ms).
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   new: { summary: 'generate a project (same as npm create serverless-lang)', load: () => import('../commands/new.js') },
+  add: { summary: 'add a Rust or Go Lambda function to the project (functions/<name>/)', load: () => import('../commands/add.js') },
   dev: { summary: 'run the function locally with hot rebuild (Lambda emulator / Cloud Run)', load: () => import('../commands/dev.js') },
   invoke: { summary: 'invoke the function locally or remotely', load: () => import('../commands/invoke.js') },
   build: { summary: 'optimized release build and reproducible zip', load: () => import('../commands/build.js') },
