@@ -46,17 +46,19 @@ export function packageEdition(text: string): string | undefined {
 /**
  * Adds `member` to the workspace: appends it to an existing `members` array (single- or
  * multi-line), adds `members` to an existing [workspace], or appends a new [workspace] table.
- * `resolver = "3"` is added when the table has none (edition 2024's resolver; a virtual workspace
- * has no edition to infer it from). Returns the text unchanged when the member is listed already.
+ * `resolver = "3"` is added when the table has none and the root package is edition 2024 (an older
+ * edition keeps the resolver cargo infers from it). Returns the text unchanged when the member is
+ * listed already.
  */
 export function addWorkspaceMember(text: string, member: string): string {
+  const resolver = packageEdition(text) === '2024' ? 'resolver = "3"' : undefined;
   const nl = eol(text);
   const lines = text.split(/\r?\n/);
   const ws = tables(lines).find((t) => t.name === 'workspace');
   const quoted = JSON.stringify(member);
   if (!ws) {
     const body = text.replace(/(\r?\n)*$/, '');
-    return `${body}${nl}${nl}[workspace]${nl}members = [${quoted}]${nl}resolver = "3"${nl}`;
+    return `${body}${nl}${nl}[workspace]${nl}members = [${quoted}]${nl}${resolver ? `${resolver}${nl}` : ''}`;
   }
   // The table's own lines, without the blank lines and comments that lead into the next table.
   let end = ws.end;
@@ -84,7 +86,7 @@ export function addWorkspaceMember(text: string, member: string): string {
       end++;
     }
   }
-  if (!body.some((l) => /^\s*resolver\s*=/.test(l))) insert.push('resolver = "3"');
+  if (resolver && !body.some((l) => /^\s*resolver\s*=/.test(l))) insert.push(resolver);
   if (insert.length > 0) lines.splice(membersAt === -1 ? ws.start + 1 : end, 0, ...insert);
   return lines.join(nl);
 }

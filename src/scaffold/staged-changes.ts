@@ -116,10 +116,17 @@ export class StagedChanges {
 
   private async undo(steps: Step[], createdDirs: string[]): Promise<void> {
     for (const s of [...steps].reverse()) {
-      if (s.done) await rm(s.target, { recursive: true, force: true });
+      if (s.done) await removeIfThere(s.target);
       if (s.aside && existsSync(s.aside)) await rename(s.aside, s.target);
-      await rm(s.temp, { recursive: true, force: true });
+      await removeIfThere(s.temp);
     }
-    for (const d of createdDirs.reverse()) await rm(d, { recursive: true, force: true });
+    for (const d of createdDirs.reverse()) await removeIfThere(d);
   }
+}
+
+/** rm -rf that also accepts a path whose parent is not a folder (what made the write fail). */
+async function removeIfThere(p: string): Promise<void> {
+  await rm(p, { recursive: true, force: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOTDIR') throw err;
+  });
 }
