@@ -108,6 +108,8 @@ export async function addFunction(req: AddFunctionRequest): Promise<AddFunctionR
   } else {
     const goMod = await readRoot('go.mod');
     if (goMod === undefined) {
+      const moduleProblem = nameProblem(json.name, 'lambda', 'go');
+      if (moduleProblem) throw new UsageError(`${moduleProblem}, and the project's Go module would take its name — write a go.mod at ${root} first`);
       // The module is the project's: its name, the template's go directive and requires.
       edits.push({ rel: 'go.mod', content: text('go.mod').replace(/^module .*$/m, `module ${json.name}`) });
     } else {
