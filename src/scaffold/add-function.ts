@@ -95,29 +95,12 @@ export async function addFunction(req: AddFunctionRequest): Promise<AddFunctionR
     .map((f) => ({ rel: f.target, content: f.content, mode: f.mode }));
 
   const changes = new StagedChanges(root, req.env.SVL_TEST_FAIL_WRITE);
-  const readRoot = async (rel: string) => readFile(path.join(root, rel), 'utf8').catch(() => undefined);
-  const edits: { rel: string; content: string }[] = [];
+  const readRoot: ReadRoot = async (rel) => readFile(path.join(root, rel), 'utf8').catch(() => undefined);
+  const edits: Edit[] = [];
 
-  if (language === 'rust') {
-    const manifest = renameFirstBin(text('Cargo.toml'), name);
-    const deploy = lambdaDeployMetadata({ memory: vars.memory, timeout: vars.timeout, environment: json.environment ?? {} });
-    own.push({ rel: 'Cargo.toml', content: `${withoutReleaseProfile(manifest)}\n${deploy}\n` });
-    const rootManifest = await readRoot('Cargo.toml');
-    const next = rootManifest === undefined ? virtualWorkspace(folder, releaseProfile(manifest)) : addWorkspaceMember(rootManifest, folder);
-    edits.push({ rel: 'Cargo.toml', content: next });
-  } else {
-    const goMod = await readRoot('go.mod');
-    if (goMod === undefined) {
-      const moduleProblem = nameProblem(json.name, 'lambda', 'go');
-      if (moduleProblem) throw new UsageError(`${moduleProblem}, and the project's Go module would take its name — write a go.mod at ${root} first`);
-      // The module is the project's: its name, the template's go directive and requires.
-      edits.push({ rel: 'go.mod', content: text('go.mod').replace(/^module .*$/m, `module ${json.name}`) });
-    } else {
-      edits.push({ rel: 'go.mod', content: addGoRequires(goMod, text('go.mod')) });
-    }
-    const goSum = await readRoot('go.sum');
-    edits.push({ rel: 'go.sum', content: goSum === undefined ? text('go.sum') : mergeGoSum(goSum, text('go.sum')) });
-  }
+  const joined = language === 'rust' ? await joinRustWorkspace(name, folder, vars, json, text, readRoot) : await joinGoModule(json, root, text, readRoot);
+  own.push(...joined.own);
+  edits.push(...joined.edits);
   const gitignore = byTarget.get('.gitignore');
   if (gitignore) {
     const current = await readRoot('.gitignore');
@@ -162,6 +145,42 @@ export async function addFunction(req: AddFunctionRequest): Promise<AddFunctionR
   req.say(`  ${`svl invoke --function ${name}`.padEnd(40)} # one local invoke`);
   req.say(`  ${'svl dev'.padEnd(40)} # every function on one port, /lambda-url/${name}/ for this one`);
   return { project: nextProject, folder };
+}
+
+type Edit = { rel: string; content: string };
+type ReadRoot = (rel: string) => Promise<string | undefined>;
+
+/** The member's Cargo.toml, and the root Cargo.toml that makes it a workspace member. */
+async function joinRustWorkspace(
+  name: string,
+  folder: string,
+  settings: { memory: number; timeout: number },
+  json: SvlJson,
+  text: (target: string) => string,
+  readRoot: ReadRoot,
+): Promise<{ own: StagedFile[]; edits: Edit[] }> {
+  const manifest = renameFirstBin(text('Cargo.toml'), name);
+  const deploy = lambdaDeployMetadata({ memory: settings.memory, timeout: settings.timeout, environment: json.environment ?? {} });
+  const rootManifest = await readRoot('Cargo.toml');
+  const next = rootManifest === undefined ? virtualWorkspace(folder, releaseProfile(manifest)) : addWorkspaceMember(rootManifest, folder);
+  return { own: [{ rel: 'Cargo.toml', content: `${withoutReleaseProfile(manifest)}\n${deploy}\n` }], edits: [{ rel: 'Cargo.toml', content: next }] };
+}
+
+/** The root go.mod and go.sum with what the template's package needs. */
+async function joinGoModule(json: SvlJson, root: string, text: (target: string) => string, readRoot: ReadRoot): Promise<{ own: StagedFile[]; edits: Edit[] }> {
+  const edits: Edit[] = [];
+  const goMod = await readRoot('go.mod');
+  if (goMod === undefined) {
+    const problem = nameProblem(json.name, 'lambda', 'go');
+    if (problem) throw new UsageError(`${problem}, and the project's Go module would take its name — write a go.mod at ${root} first`);
+    // The module is the project's: its name, the template's go directive and requires.
+    edits.push({ rel: 'go.mod', content: text('go.mod').replace(/^module .*$/m, `module ${json.name}`) });
+  } else {
+    edits.push({ rel: 'go.mod', content: addGoRequires(goMod, text('go.mod')) });
+  }
+  const goSum = await readRoot('go.sum');
+  edits.push({ rel: 'go.sum', content: goSum === undefined ? text('go.sum') : mergeGoSum(goSum, text('go.sum')) });
+  return { own: [], edits };
 }
 
 /** The template named by --template, which must be a Lambda one; the error lists those. */

@@ -161,11 +161,12 @@ describe('a Go-first project given a Rust function', () => {
   beforeAll(async () => {
     dir = await generateProject('go-lambda', { flavor: 'http', arch: 'x86_64', name: 'gofirst' });
     await add(dir, ['resize', '--template', 'rust-lambda', '--flavor', 'event']);
+    await add(dir, ['thumb', '--template', 'rust-lambda', '--flavor', 'http']);
   });
 
   it('writes a virtual workspace root with the release profile, and the member without one', async () => {
     const rootToml = await readFile(path.join(dir, 'Cargo.toml'), 'utf8');
-    expect(rootToml).toContain('[workspace]\nmembers = ["functions/resize"]\nresolver = "3"\n');
+    expect(rootToml).toContain('[workspace]\nmembers = ["functions/resize", "functions/thumb"]\nresolver = "3"\n');
     expect(rootToml).toContain('[profile.release]\nopt-level = "s"');
     expect(rootToml).not.toContain('[package]');
     expect(await readFile(path.join(dir, 'functions/resize/Cargo.toml'), 'utf8')).not.toContain('[profile.release]');
@@ -174,6 +175,7 @@ describe('a Go-first project given a Rust function', () => {
     expect(project.functions.map((f) => [f.name, path.relative(dir, f.dir) || '.', f.language])).toEqual([
       ['gofirst', '.', 'go'],
       ['resize', 'functions/resize', 'rust'],
+      ['thumb', 'functions/thumb', 'rust'],
     ]);
   });
 
