@@ -12,7 +12,7 @@ export const RUST_TARGET: Record<Arch, string> = { arm64: 'aarch64-unknown-linux
 
 interface CargoProject {
   targetDir: string;
-  /** The binary target to build: `bootstrap` in Lambda templates. */
+  /** The binary target to build: named after the function in Lambda templates (`bootstrap` in older projects). */
   bin: string;
 }
 
@@ -31,7 +31,7 @@ async function cargoProject(projectDir: string, env?: Record<string, string | un
   const pkg = meta.packages.find((p) => path.dirname(p.manifest_path) === path.resolve(projectDir)) ?? meta.packages[0];
   const bins = (pkg?.targets ?? []).filter((t) => t.kind.includes('bin')).map((t) => t.name);
   const bin = bins.find((b) => b === 'bootstrap') ?? bins.find((b) => b === pkg?.name) ?? bins[0];
-  if (!bin) throw new SvlError(`${path.join(projectDir, 'Cargo.toml')} has no binary target — add a [[bin]] named bootstrap`);
+  if (!bin) throw new SvlError(`${path.join(projectDir, 'Cargo.toml')} has no binary target — add a [[bin]] named after the function`);
   return { targetDir: meta.target_directory, bin };
 }
 
@@ -116,7 +116,7 @@ export const rustToolchain: Toolchain = {
     const { targetDir, bin } = await cargoProject(req.projectDir, req.env);
     const binaryPath = path.join(devDir(req.projectDir, req.name), 'bootstrap');
     await mkdir(path.dirname(binaryPath), { recursive: true });
-    // Copy out of the shared target dir while holding the lock: every project's binary is `bootstrap`.
+    // Copy out of the shared target dir while holding the lock: another project's build may write the same path.
     await withTargetDirLock(targetDir, async () => {
       const exe = await cargoBuildExecutable(req.projectDir, bin, req.release ? ['--release'] : [], req);
       await copyFile(exe, binaryPath);
