@@ -2,12 +2,13 @@
 // Invoke throughput and latency of `svl dev` for one Go hello bootstrap (test/fixtures/functions/
 // go-faults, {"mode":"version"}: returns a constant), next to aws-lambda-rie when it is installed
 // (set RIE_BIN or put aws-lambda-rie on PATH) and a bare Node HTTP server (the transport floor).
+// A many-function row serves four functions (the same source) from one svl dev, all loaded at once.
 // Two more rows run the same bootstrap with {"mode":"sleep"}: a handler that waits instead of
 // computing, which is what the instance pool's 4-vs-1 scaling looks like when cores are not the limit.
 // Usage: npm run build && RIE_BIN=… node bench/emulator.mjs [requests]   — prints one comparison table
 // (ROUNDS=n interleaved rounds, default 10; SVL_BASELINE=<checkout>/bin/svl.js adds a before row).
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http, { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,11 +100,19 @@ async function loadRound(url, count, concurrency, work) {
 
 /** Runs `rows` ({ url, concurrency, work }) interleaved and fills in each row's result. */
 async function measureInterleaved(rows) {
-  for (const row of rows) if (row.url) await loadRound(row.url, row.work.warmup, row.concurrency, row.work);
+  for (const row of rows) for (const u of row.urls ?? (row.url ? [row.url] : [])) await loadRound(u, row.work.warmup, row.concurrency, row.work);
   for (let round = 0; round < ROUNDS; round++) {
     for (const row of rows) {
       if (!row.url) continue;
-      (row.runs ??= []).push(await loadRound(row.url, Math.ceil(row.work.requests / ROUNDS), row.concurrency, row.work));
+      const count = Math.ceil(row.work.requests / ROUNDS);
+      if (row.urls) {
+        // Every function of a many-function svl dev loaded at once, one caller each: req/s is per function.
+        const parts = await Promise.all(row.urls.map((u) => loadRound(u, count, row.concurrency, row.work)));
+        (row.runs ??= []).push({
+          rps: parts.reduce((s, p) => s + p.rps, 0) / parts.length,
+          latencies: Float64Array.from(parts.flatMap((p) => [...p.latencies])),
+        });
+      } else (row.runs ??= []).push(await loadRound(row.url, count, row.concurrency, row.work));
     }
   }
   for (const row of rows) {
@@ -135,6 +144,25 @@ async function svlDev(projectDir, instances, bin = path.join(ROOT, 'bin/svl.js')
   const url = `http://127.0.0.1:${port}/2015-03-31/functions/go-faults/invocations`;
   await waitForHttp(url, child);
   return { url, stop: () => stop(child) };
+}
+
+/** One `svl dev` serving `names` (four functions built from the same bootstrap source), one instance each. */
+async function svlDevMany(work, source, names) {
+  const dir = path.join(work, 'many');
+  cpSync(source, path.join(dir, 'fn'), { recursive: true, filter: (s) => !s.includes('.svl') });
+  writeFileSync(
+    path.join(dir, 'svl.json'),
+    JSON.stringify({ name: 'many', concurrency: 1, functions: Object.fromEntries(names.map((n) => [n, { path: 'fn', language: 'go' }])) }),
+  );
+  const port = await getPort({ host: '127.0.0.1' });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/svl.js'), 'dev', '--no-watch', '--port', String(port)], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  children.add(child);
+  const urls = names.map((n) => `http://127.0.0.1:${port}/2015-03-31/functions/${n}/invocations`);
+  for (const u of urls) await waitForHttp(u, child);
+  return { url: urls[0], urls, stop: () => stop(child) };
 }
 
 function findRie() {
@@ -211,6 +239,7 @@ try {
   const baseline = process.env.SVL_BASELINE ? await start(await svlDev(project, 1, process.env.SVL_BASELINE)) : undefined;
   const svl1 = await start(await svlDev(project, 1));
   const svl4 = await start(await svlDev(project, 4));
+  const many = await start(await svlDevMany(work, project, ['fn-a', 'fn-b', 'fn-c', 'fn-d']));
 
   const row = (name, server, concurrency, w = HELLO) => ({ name, concurrency, work: w, url: server.url, unavailable: server.unavailable });
   const rows = [
@@ -220,6 +249,7 @@ try {
     ...(baseline ? [row('svl dev, 1 instance (SVL_BASELINE)', baseline, 1)] : []),
     row('svl dev, 1 instance', svl1, 1),
     row('svl dev, 4 instances', svl4, 4),
+    { ...row('svl dev, 4 functions at once (per fn)', many, 1), urls: many.urls },
     row(`svl dev, 1 instance, ${SLEEP_MS} ms sleep`, svl1, 1, SLEEP),
     row(`svl dev, 4 instances, ${SLEEP_MS} ms sleep`, svl4, 4, SLEEP),
   ];
@@ -255,6 +285,10 @@ try {
   console.log(`  p50 added over the bare HTTP hop (emulator + function): ${(one.p50 - result('HTTP floor (node, no function)').p50).toFixed(3)} ms`);
   console.log(
     `  p50 added over the minimal Runtime API loop (svl dev's pool, limits, logs, REPORT): ${(one.p50 - minimal.p50).toFixed(3)} ms; req/s ${(one.rps / minimal.rps).toFixed(2)}x`,
+  );
+  const manyResult = result('svl dev, 4 functions at once (per fn)');
+  console.log(
+    `  4 functions served at once, one caller each: ${manyResult.rps.toFixed(0)} req/s per function, ${(manyResult.rps / one.rps).toFixed(2)}x one function alone (${((4 * manyResult.rps) / one.rps).toFixed(2)}x in total; the same ${os.cpus().length} CPUs are shared)`,
   );
   const cpus = os.cpus().length;
   console.log(

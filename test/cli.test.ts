@@ -10,7 +10,7 @@ describe('svl dispatcher', () => {
   it('--help lists every command on stdout, exit 0', async () => {
     const r = await run(['--help']);
     expect(r.exitCode).toBe(0);
-    for (const command of ['new', 'dev', 'invoke', 'build', 'size', 'deploy']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
+    for (const command of ['new', 'add', 'dev', 'invoke', 'build', 'size', 'deploy']) expect(r.stdout).toMatch(new RegExp(`^  ${command} +\\S`, 'm'));
   });
 
   it('no command is a usage error (exit 2) that still shows the help', async () => {
@@ -23,7 +23,7 @@ describe('svl dispatcher', () => {
     const r = await run(['deplyo']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe("svl: unknown command 'deplyo' — valid: new, init, dev, invoke, build, size, deploy");
+    expect(r.stderr.trim()).toBe("svl: unknown command 'deplyo' — valid: new, init, add, dev, invoke, build, size, deploy");
   });
 
   it('--version prints the package version, exit 0', async () => {

@@ -10,6 +10,7 @@ export type CommandModule = { run(io: Io): Promise<number> };
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   new: { summary: 'generate a project (same as npm create serverless-lang)', load: () => import('../commands/new.js') },
   init: { summary: 'adopt an existing Rust/Go Lambda project: detect its functions, write svl.json', load: () => import('../commands/init.js') },
+  add: { summary: 'add a Rust or Go Lambda function to the project (functions/<name>/)', load: () => import('../commands/add.js') },
   dev: { summary: 'run the function locally with hot rebuild (Lambda emulator / Cloud Run)', load: () => import('../commands/dev.js') },
   invoke: { summary: 'invoke the function locally or remotely', load: () => import('../commands/invoke.js') },
   build: { summary: 'optimized release build and reproducible zip', load: () => import('../commands/build.js') },

@@ -1,4 +1,4 @@
-import { chmod, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SvlError } from '../core/errors.js';
 import type { Template } from './templates.js';
@@ -58,25 +58,37 @@ async function isDirectory(p: string): Promise<boolean> {
   return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
 }
 
+/** A planned file's output: rendered text for `.hbs` files, the bytes otherwise, and the source's mode. */
+export interface RenderedFile {
+  target: string;
+  content: string | Buffer;
+  mode: number;
+}
+
 /**
- * Writes the planned files under `destDir`: `.hbs` files through Handlebars (noEscape, strict:
- * an unknown variable is a template bug, not an empty string), everything else byte for byte, all
+ * Renders the planned files in memory: `.hbs` files through Handlebars (noEscape, strict: an
+ * unknown variable is a template bug, not an empty string), everything else byte for byte, all
  * with the source's mode so executable scripts stay executable.
  */
-export async function writeFiles(files: PlannedFile[], vars: Record<string, unknown>, destDir: string): Promise<void> {
+export async function renderFiles(files: PlannedFile[], vars: Record<string, unknown>): Promise<RenderedFile[]> {
   // Loaded on first use: it is the largest import of a scaffold run.
   const { default: Handlebars } = await import('handlebars');
-  const render = (text: string, source: string) => renderText(Handlebars, text, vars, source);
+  const out: RenderedFile[] = [];
   for (const file of files) {
+    const { mode } = await stat(file.source);
+    const content = file.render ? renderText(Handlebars, await readFile(file.source, 'utf8'), vars, file.source) : await readFile(file.source);
+    out.push({ target: file.target, content, mode: mode & 0o777 });
+  }
+  return out;
+}
+
+/** Writes the planned files, rendered (see renderFiles), under `destDir`. */
+export async function writeFiles(files: PlannedFile[], vars: Record<string, unknown>, destDir: string): Promise<void> {
+  for (const file of await renderFiles(files, vars)) {
     const dest = path.join(destDir, ...file.target.split('/'));
     await mkdir(path.dirname(dest), { recursive: true });
-    const { mode } = await stat(file.source);
-    if (file.render) {
-      await writeFile(dest, render(await readFile(file.source, 'utf8'), file.source));
-    } else {
-      await copyFile(file.source, dest);
-    }
-    await chmod(dest, mode & 0o777);
+    await writeFile(dest, file.content);
+    await chmod(dest, file.mode);
   }
 }
 

@@ -34,7 +34,7 @@ describe('npm pack → npm exec create-serverless-lang', () => {
       expect(packed).toContain(`templates/${template}/template.json`);
       expect(packed).toContain(`templates/${template}/_gitignore`);
     }
-    expect(packed).toContain('templates/rust-lambda/_github/workflows/ci.yml');
+    expect(packed).toContain('templates/rust-lambda/_github/workflows/ci.yml.hbs');
     expect(packed.filter((f) => /^(src|test)\//.test(f))).toEqual([]);
   });
 
