@@ -78,19 +78,14 @@ export async function run(io: Io): Promise<number> {
     const fns = selectFunctions(project, { names: parsed.values.function });
     const platforms = [...new Set(fns.map((f) => f.platform))];
     for (const platform of platforms) {
-      for (const flag of targetFor(platform).foreignDeployFlags) {
-        if (flags[flag]) {
-          const names = fns.filter((f) => f.platform === platform).map((f) => f.name);
-          throw new UsageError(
-            `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to Lambda functions only; ${names.join(', ')} deploy${names.length === 1 ? 's' : ''} to Cloud Run — drop the flag${platforms.length > 1 ? ' or pick functions with --function' : ''}`,
-          );
-        }
+      const target = targetFor(platform);
+      const flag = target.foreignDeployFlags.find((f) => flags[f]);
+      if (flag) {
+        const names = fns.filter((f) => f.platform === platform).map((f) => f.name);
+        throw new UsageError(
+          `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to Lambda projects only, not to ${target.title}s (${names.join(', ')}) — drop the flag${platforms.length > 1 ? ' or pick functions with --function' : ''}`,
+        );
       }
-    }
-    if (flags.role && fns.filter((f) => f.platform === 'lambda').length > 1) {
-      throw new UsageError(
-        '--role gives one execution role to every function deployed — pick one function with --function, or let svl create a role per function',
-      );
     }
     const outcomes: DeployOutcome[] = [];
     for (const platform of platforms) {

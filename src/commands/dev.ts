@@ -82,17 +82,23 @@ export async function run(io: Io): Promise<number> {
   let fns = selectFunctions(project, { names: values.function?.length ? values.function : undefined });
   if (values.function === undefined || values.function.length === 0) fns = project.functions;
   const platforms = platformsOf(fns);
-  if (!platforms.includes('lambda')) {
-    // The service binds $PORT itself (Cloud Run's contract) and serves requests concurrently.
-    if (values.host !== undefined)
-      throw new UsageError('--host applies to Lambda projects; a Cloud Run service listens on 127.0.0.1:$PORT under svl dev — drop --host');
-    if (concurrency !== undefined)
-      throw new UsageError('--concurrency applies to Lambda functions; a Cloud Run service handles its own concurrency — drop --concurrency');
+  // A flag is refused only when no platform being served takes it (a Cloud Run service binds $PORT itself).
+  for (const [flag, given] of [
+    ['host', values.host !== undefined],
+    ['concurrency', concurrency !== undefined],
+  ] as const) {
+    if (given && !platforms.some((p) => targetFor(p).devFlags.includes(flag))) {
+      const detail = flag === 'host' ? `a Cloud Run service listens on ${DEV_HOST}:$PORT under svl dev` : 'a Cloud Run service handles its own concurrency';
+      throw new UsageError(`--${flag} applies to Lambda projects; ${detail} — drop --${flag}`);
+    }
   }
   const extraEnv = { ...hostPassThrough(io.env), ...(await readEnvFiles(io.cwd, values['env-file'] ?? [])) };
-  const ports = portsOf(platforms, port);
+  const ports = portsOf(platforms, fns, port);
   // A busy port is reported now, not after a build of several minutes.
-  for (const [platform, p] of ports) if (p !== 0) await assertPortFree(p, platform === 'lambda' ? host : DEV_HOST);
+  for (const [platform, first] of ports) {
+    const count = targetFor(platform).devPorts(fns.filter((f) => f.platform === platform));
+    if (first !== 0) for (let p = first; p < first + count; p++) await assertPortFree(p, targetFor(platform).devHost(host));
+  }
 
   const many = () => fns.length > 1;
   const log = (name: string, text: string) => io.stdout.write(`${many() ? text.replace(/^/gm, `[${name}] `) : text}\n`);
@@ -141,7 +147,7 @@ export async function run(io: Io): Promise<number> {
     for (const [platform, p] of ports) {
       const mine = current.filter((d) => d.fn.platform === platform);
       if (mine.length === 0) continue;
-      servers.set(platform, await targetFor(platform).dev(mine, { io, project, port: p, host, extraEnv, log, say }));
+      servers.set(platform, await targetFor(platform).dev(mine, { io, project, port: p, host: targetFor(platform).devHost(host), extraEnv, log, say }));
     }
   };
   try {
@@ -243,9 +249,14 @@ function platformsOf(fns: FunctionConfig[]): Platform[] {
   return (['lambda', 'cloudrun'] as const).filter((p) => fns.some((f) => f.platform === p));
 }
 
-/** Lambda functions share --port; Cloud Run services start at the next port (or at --port when there is no Lambda function). */
-function portsOf(platforms: Platform[], port: number): [Platform, number][] {
-  return platforms.map((p) => [p, p === 'cloudrun' && platforms.includes('lambda') && port !== 0 ? port + 1 : port]);
+/** Each platform's first port: from --port up, as many as each needs (0: each picks free ones). */
+function portsOf(platforms: Platform[], fns: FunctionConfig[], port: number): [Platform, number][] {
+  let next = port;
+  return platforms.map((p) => {
+    const first = next;
+    if (port !== 0) next += targetFor(p).devPorts(fns.filter((f) => f.platform === p));
+    return [p, first];
+  });
 }
 
 async function assertPortFree(port: number, host: string): Promise<void> {

@@ -7,8 +7,14 @@ import type { DevFunction, DevServer, Target } from './target.js';
 
 export const cloudRunTarget: Target = {
   platform: 'cloudrun',
+  title: 'Cloud Run service',
   packaging: 'container',
   foreignDeployFlags: ['role', 'functionUrl', 'alias', 'profile', 'endpointUrl'],
+  devFlags: [],
+  // Each service listens on a port of its own, as a container does.
+  devPorts: (fns) => fns.length,
+  // The service binds $HOST:$PORT itself; under svl dev that is loopback only.
+  devHost: () => DEV_HOST,
   deploy: deployCloudRunServices,
 
   /** Each service runs natively with PORT set, one port each from `ctx.port` up (Cloud Run's contract is just "listen on $PORT"). */

@@ -1,4 +1,4 @@
-import { SvlError } from '../core/errors.js';
+import { SvlError, UsageError } from '../core/errors.js';
 import { createProgress } from '../deploy/progress.js';
 import { DEPLOY_PARALLELISM } from '../project/defaults.js';
 import type { FunctionConfig } from '../project/project.js';
@@ -19,6 +19,11 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
   const { formatLambdaReport } = await import('../deploy/lambda/format-report.js');
   const { io, flags } = ctx;
   const many = fns.length > 1;
+  if (flags.role && many) {
+    throw new UsageError(
+      '--role gives one execution role to every function deployed — pick one function with --function, or let svl create a role per function',
+    );
+  }
   const clients = await createAwsClients({
     region: flags.region,
     configRegion: fns[0]!.region,

@@ -13,8 +13,13 @@ const settingsKey = (d: DevFunction, ctx: DevContext) => JSON.stringify({ ...emu
 
 export const lambdaTarget: Target = {
   platform: 'lambda',
+  title: 'Lambda function',
   packaging: 'lambda',
   foreignDeployFlags: [],
+  devFlags: ['host', 'concurrency'],
+  // One port for every function: the Invoke API routes by name, function URLs by path.
+  devPorts: () => 1,
+  devHost: (requested) => requested,
   deploy: deployLambdaFunctions,
 
   async dev(fns, ctx): Promise<DevServer> {

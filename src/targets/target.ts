@@ -63,10 +63,18 @@ export interface DevServer {
  */
 export interface Target {
   readonly platform: Platform;
+  /** What one of its functions is called in messages: "Lambda function", "Cloud Run service". */
+  readonly title: string;
   /** How its release binaries are built and packaged (Lambda zip, or the container's service). */
   readonly packaging: Packaging;
   /** Flags this platform does not take (a usage error names them). */
   readonly foreignDeployFlags: (keyof DeployFlags)[];
+  /** `svl dev` flags this platform takes (others are usage errors when only it is served). */
+  readonly devFlags: ('host' | 'concurrency')[];
+  /** Ports `svl dev` needs for these functions, from its first port up. */
+  devPorts(fns: FunctionConfig[]): number;
+  /** The address `svl dev` serves these on, given --host. */
+  devHost(requested: string): string;
   deploy(fns: FunctionConfig[], ctx: DeployContext): Promise<DeployOutcome[]>;
   dev(fns: DevFunction[], ctx: DevContext): Promise<DevServer>;
 }

@@ -46,8 +46,14 @@ async function checkCrossToolchain(arch: Arch, lambda: boolean, env?: Record<str
 }
 
 /** `cargo build --message-format=json-render-diagnostics` for several binaries at once; returns bin → executable. */
-async function cargoBuildExecutables(dir: string, bins: string[], args: string[], req: Pick<BuildRequest, 'env' | 'onOutput'>): Promise<Map<string, string>> {
-  const messages = await runTool('cargo', ['build', ...bins.flatMap((b) => ['--bin', b]), '--message-format=json-render-diagnostics', ...args], {
+async function cargoBuildExecutables(
+  dir: string,
+  targets: { pkg: string; bin: string }[],
+  args: string[],
+  req: Pick<BuildRequest, 'env' | 'onOutput'>,
+): Promise<Map<string, string>> {
+  const bins = targets.map((t) => t.bin);
+  const messages = await runTool('cargo', ['build', ...selectArgs(targets), '--message-format=json-render-diagnostics', ...args], {
     cwd: dir,
     env: req.env,
     onOutput: req.onOutput,
@@ -66,9 +72,17 @@ async function cargoBuildExecutables(dir: string, bins: string[], args: string[]
   return found;
 }
 
+/**
+ * `-p` for each package and `--bin` for each binary: from a workspace root that is itself a package,
+ * a bare `--bin` only looks in the default members.
+ */
+function selectArgs(targets: { pkg: string; bin: string }[]): string[] {
+  return [...new Set(targets.map((t) => t.pkg))].flatMap((p) => ['-p', p]).concat(targets.flatMap((t) => ['--bin', t.bin]));
+}
+
 interface Planned<R> {
   ws: CargoWorkspace;
-  items: { req: R; bin: string }[];
+  items: { req: R; bin: string; pkg: string }[];
 }
 
 /**
@@ -84,12 +98,12 @@ async function planGroups<R extends { fn: BuildRequest['fn']; env?: BuildRequest
       ws = await cargoWorkspace(req.fn.dir, req.env);
       workspaces.set(req.fn.dir, ws);
     }
-    const { bin } = cargoBinaryOf(ws, req.fn);
+    const { bin, pkg } = cargoBinaryOf(ws, req.fn);
     let n = 0;
     let k = `${ws.root}\0${key(req)}\0${n}`;
     while (groups.get(k)?.items.some((i) => i.bin === bin)) k = `${ws.root}\0${key(req)}\0${++n}`;
     const group = groups.get(k) ?? { ws, items: [] };
-    group.items.push({ req, bin });
+    group.items.push({ req, bin, pkg: pkg.name });
     groups.set(k, group);
   }
   return [...groups.values()];
@@ -104,14 +118,13 @@ export const rustToolchain: Toolchain = {
       const first = group.items[0]!.req;
       const lambda = first.packaging === 'lambda';
       await checkCrossToolchain(first.arch, lambda, first.env);
-      const bins = group.items.map((i) => i.bin);
       const out = await mkdtemp(path.join(await ensureDir(buildRoot(first.fn.root)), '.cargo-'));
       try {
         await withTargetDirLock(group.ws.targetDir, async () => {
           if (lambda) {
             // cargo-lambda cross-links with zig for Lambda's glibc; one invocation builds every binary.
             const flag = first.arch === 'arm64' ? '--arm64' : '--x86-64';
-            await runTool('cargo', ['lambda', 'build', '--release', flag, ...bins.flatMap((b) => ['--bin', b]), '--lambda-dir', out], {
+            await runTool('cargo', ['lambda', 'build', '--release', flag, ...selectArgs(group.items), '--lambda-dir', out], {
               cwd: group.ws.root,
               env: first.env,
               onOutput: first.onOutput,
@@ -121,7 +134,7 @@ export const rustToolchain: Toolchain = {
             for (const { req, bin } of group.items) results.push({ fn: req.fn, binaryPath: await keep(path.join(out, bin, 'bootstrap'), req) });
           } else {
             // A Cloud Run container runs what its Dockerfile builds: cargo build --release for Linux.
-            const exes = await cargoBuildExecutables(group.ws.root, bins, ['--release', '--target', RUST_TARGET[first.arch]], first);
+            const exes = await cargoBuildExecutables(group.ws.root, group.items, ['--release', '--target', RUST_TARGET[first.arch]], first);
             for (const { req, bin } of group.items) results.push({ fn: req.fn, binaryPath: await keep(exes.get(bin)!, req) });
           }
         });
@@ -139,12 +152,7 @@ export const rustToolchain: Toolchain = {
       const first = group.items[0]!.req;
       // Copy out of the shared target dir while holding the lock: another project may rebuild the same bin name.
       await withTargetDirLock(group.ws.targetDir, async () => {
-        const exes = await cargoBuildExecutables(
-          group.ws.root,
-          group.items.map((i) => i.bin),
-          first.release ? ['--release'] : [],
-          first,
-        );
+        const exes = await cargoBuildExecutables(group.ws.root, group.items, first.release ? ['--release'] : [], first);
         for (const { req, bin } of group.items) {
           const binaryPath = path.join(devDir(req.fn.root, req.fn.name), 'bootstrap');
           await mkdir(path.dirname(binaryPath), { recursive: true });
@@ -163,11 +171,11 @@ export const rustToolchain: Toolchain = {
   async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
     await requireNm();
     const ws = await cargoWorkspace(req.fn.dir, req.env);
-    const { bin } = cargoBinaryOf(ws, req.fn);
+    const { bin, pkg } = cargoBinaryOf(ws, req.fn);
     // The project's release profile with the symbol table kept. A host build: crate proportions do
     // not depend on the arch, and it works where the Lambda arch's std is not installed.
     return withTargetDirLock(ws.targetDir, async () => {
-      const exes = await cargoBuildExecutables(ws.root, [bin], ['--release', '--config', 'profile.release.strip=false'], req);
+      const exes = await cargoBuildExecutables(ws.root, [{ pkg: pkg.name, bin }], ['--release', '--config', 'profile.release.strip=false'], req);
       return symbolSizesBy(exes.get(bin)!, rustCrateOf, { cwd: req.fn.dir, demangle: true });
     });
   },

@@ -32,7 +32,7 @@ export interface DevServer {
 }
 
 /** Starts the built `svl dev` in `cwd` on a free port and waits until it listens. */
-export async function startDev(cwd: string, args: string[] = [], env: Record<string, string> = {}, startTimeoutMs = 180_000): Promise<DevServer> {
+export async function startDev(cwd: string, args: string[] = [], env: Record<string, string> = {}, startTimeoutMs = 15 * 60_000): Promise<DevServer> {
   const port = await getPort({ host: '127.0.0.1' });
   const child: ResultPromise = execa('node', [SVL_BIN, 'dev', '--port', String(port), ...args], {
     cwd,
