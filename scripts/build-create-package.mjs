@@ -57,4 +57,5 @@ for (const dir of ['templates', 'schema']) {
   await cp(path.join(ROOT, dir), path.join(OUT, dir), { recursive: true });
 }
 const bytes = result.metafile.outputs[path.relative(ROOT, path.join(OUT, 'index.js'))]?.bytes ?? 0;
-console.log(`packages/create-serverless-lang: index.js ${(bytes / 1024).toFixed(0)} KiB from ${inputs.length} modules, templates/, schema/`);
+// stderr: `npm pack --json` runs this in prepack, and its stdout must stay JSON.
+console.error(`packages/create-serverless-lang: index.js ${(bytes / 1024).toFixed(0)} KiB from ${inputs.length} modules, templates/, schema/`);
