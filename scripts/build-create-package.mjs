@@ -31,7 +31,11 @@ const result = await build({
   target: 'node20.19',
   minify: true,
   legalComments: 'eof',
-  banner: { js: '#!/usr/bin/env node' },
+  // execa's CommonJS dependencies (cross-spawn, which, …) call require('child_process'); an ES
+  // module has no require, so the bundle makes one.
+  banner: {
+    js: "#!/usr/bin/env node\nimport { createRequire as __svlCreateRequire } from 'node:module';\nconst require = __svlCreateRequire(import.meta.url);",
+  },
   // packageRoot() and version() read these: templates/, schema/ and the version sit beside index.js.
   define: { SVL_BUNDLE_VERSION: JSON.stringify(version) },
   alias: {
@@ -41,7 +45,8 @@ const result = await build({
     handlebars: path.join(ROOT, 'node_modules', 'handlebars', 'lib', 'handlebars.js'),
   },
   // Handlebars' code generator tries require('source-map') in a try/catch and falls back to plain
-  // strings; only source-mapped precompiling needs it, and generating never precompiles.
+  // strings; only source-mapped precompiling needs it, and generating never precompiles. Left
+  // external: installed, nothing beside the bundle provides it and the fallback is taken.
   external: ['source-map'],
   logLevel: 'warning',
   metafile: true,

@@ -125,13 +125,16 @@ describe('create-serverless-lang: npm pack → install → npm exec', () => {
     expect(config.name).toBe('my-fn');
   });
 
-  it('the installed bin generates rust-lambda', async () => {
+  it('the installed bin generates rust-lambda with git init and the first commit', async () => {
+    // With git: execa's CommonJS dependencies need the require the bundle defines.
     const cwd = await scratchDir('pack-create-rust');
     const bin = path.join(prefix, 'node_modules', '.bin', 'create-serverless-lang');
-    const result = await execa(bin, ['proj', '--template', 'rust-lambda', '--no-git'], { cwd, reject: false, all: true, env });
+    const result = await execa(bin, ['proj', '--template', 'rust-lambda'], { cwd, reject: false, all: true, env });
     expect(result.exitCode, result.all).toBe(0);
     const files = await expectLambdaProject(path.join(cwd, 'proj'), version);
     for (const f of ['Cargo.toml', 'src/main.rs']) expect(files).toContain(f);
+    const log = await execa('git', ['log', '--format=%s'], { cwd: path.join(cwd, 'proj') });
+    expect(log.stdout).toBe(`Initial commit from create-serverless-lang ${version}`);
   });
 
   it.each(['go', 'rust'])('the installed bin generates cloudrun-ocr --lang %s', async (lang) => {
