@@ -12,6 +12,7 @@ import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scratchDir, testEnv } from '../support/cli.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { KEY, Terminal } from './terminal.js';
 import { listTree } from './tree.js';
 
 const GENERATOR_DIR = path.join(REPO_ROOT, 'packages', 'create-serverless-lang');
@@ -146,6 +147,17 @@ describe('create-serverless-lang: npm pack → install → npm exec', () => {
     for (const f of ['svl.json', 'Dockerfile', '.gitignore', '.dockerignore', 'README.md']) expect(files).toContain(f);
     for (const f of lang === 'go' ? ['go.mod', 'main.go'] : ['Cargo.toml', 'Cargo.lock', 'src/main.rs']) expect(files).toContain(f);
     expect(files.filter((f) => f.endsWith('.hbs') || f.split('/').some((s) => s.startsWith('_')))).toEqual([]);
+  });
+
+  it('asks in a terminal with the bundled @clack/prompts', async () => {
+    const cwd = await scratchDir('pack-create-tty');
+    const term = new Terminal(['proj', '--yes', '--no-git'], cwd, {}, path.join(prefix, 'node_modules', 'create-serverless-lang', 'index.js'));
+    await term.waitFor('Which template?');
+    await term.type(KEY.down, KEY.enter); // cloudrun-ocr → go-lambda
+    const result = await term.process;
+    expect(result.exitCode, term.screen).toBe(0);
+    expect(term.screen).toContain(`create-serverless-lang ${version}`);
+    expect(await listTree(path.join(cwd, 'proj'))).toContain('go.mod');
   });
 
   it('--version prints the version baked in at build time', async () => {
