@@ -4,6 +4,7 @@
 // no dependencies), with copies of templates/ and schema/ beside it. Run by the root `npm run
 // build` and by the generator's own prepack, so `npm pack` there works from a fresh clone.
 import { cp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -42,7 +43,7 @@ const result = await build({
     // handlebars' package main is its CommonJS build, whose precompiler requires uglify-js and
     // source-map and whose `require.extensions` hook esbuild warns about; lib/handlebars.js is the
     // compiler + runtime alone.
-    handlebars: path.join(ROOT, 'node_modules', 'handlebars', 'lib', 'handlebars.js'),
+    handlebars: path.join(path.dirname(createRequire(import.meta.url).resolve('handlebars/package.json')), 'lib', 'handlebars.js'),
   },
   // Handlebars' code generator tries require('source-map') in a try/catch and falls back to plain
   // strings; only source-mapped precompiling needs it, and generating never precompiles. Left
