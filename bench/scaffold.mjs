@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Scaffolding speed from one run: median wall time of `svl --help`, of generating each template
 // with the built CLI, and of create-vite generating its vanilla template, with the ratio to
-// create-vite. Run after `npm run build`:  node bench/scaffold.mjs [runs=15]
-import { spawnSync } from 'node:child_process';
+// create-vite; then what `npm create` costs cold: `npm exec` of the packed create-serverless-lang
+// and of a packed create-vite, each with an empty npm cache (no network: neither has
+// dependencies). Run after `npm run build`:  node bench/scaffold.mjs [runs=15]
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,15 +15,32 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = Number(process.argv[2] ?? 15);
 const svl = path.join(root, 'bin', 'svl.js');
 const create = path.join(root, 'bin', 'create-serverless-lang.js');
+const createBundle = path.join(root, 'packages', 'create-serverless-lang', 'index.js');
 const createVite = path.join(root, 'node_modules', 'create-vite', 'index.js');
 const templates = readdirSync(path.join(root, 'templates')).sort();
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 
-/** Wall time (ms) of one `node <args>` run in a fresh empty directory. */
+/** `npm pack` of the package in `dir` into a scratch folder; the tarball's path. */
+function packed(dir) {
+  const out = mkdtempSync(path.join(tmpdir(), 'svl-bench-pack-'));
+  const [info] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: dir, encoding: 'utf8' }));
+  return path.join(out, info.filename);
+}
+const createTarball = packed(path.join(root, 'packages', 'create-serverless-lang'));
+const createViteTarball = packed(path.join(root, 'node_modules', 'create-vite'));
+
+/** `npm exec` of a tarball's bin as `npm create` runs it, with an empty npm cache: a cold start. */
+function npmExecCold(tarball, bin, args) {
+  return (cwd) => ['npm', ['exec', '--offline', '--yes', '--package', tarball, '--', bin, ...args], { npm_config_cache: path.join(cwd, '.npm-cache') }];
+}
+
+/** Wall time (ms) of one run in a fresh empty directory: `node <args>`, or [file, args, env] for another program. */
 function timeOnce(label, args) {
   const cwd = mkdtempSync(path.join(tmpdir(), 'svl-bench-'));
+  const command = args(cwd);
+  const [file, argv, extraEnv] = typeof command[0] === 'string' && Array.isArray(command[1]) ? command : [process.execPath, command, {}];
   const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args(cwd), { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(file, argv, { cwd, env: { ...env, ...extraEnv, npm_config_update_notifier: 'false' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   rmSync(cwd, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}): ${result.stderr}`);
@@ -33,9 +52,20 @@ const commands = [
   ['svl --help', () => [svl, '--help']],
   ['svl new --help', () => [svl, 'new', '--help']],
   ...templates.map((t) => [`create-serverless-lang --template ${t} --no-git`, () => [create, 'proj', '--template', t, '--no-git']]),
+  ['create-serverless-lang bundle (packages/…/index.js) --template go-lambda --no-git', () => [createBundle, 'proj', '--template', 'go-lambda', '--no-git']],
   ['create-serverless-lang --template rust-lambda (with git init + commit)', () => [create, 'proj', '--template', 'rust-lambda']],
   ['create-vite --template vanilla', () => [createVite, 'proj', '--template', 'vanilla', '--no-immediate']],
+  [
+    'npm exec create-serverless-lang.tgz --template go-lambda (cold cache)',
+    npmExecCold(createTarball, 'create-serverless-lang', ['proj', '--template', 'go-lambda', '--no-git']),
+  ],
+  [
+    'npm exec create-vite.tgz --template vanilla (cold cache)',
+    npmExecCold(createViteTarball, 'create-vite', ['proj', '--template', 'vanilla', '--no-immediate']),
+  ],
 ];
+// The create-vite row each row is compared with: the npm exec rows with the npm exec one.
+const viteRow = (label) => (label.startsWith('npm exec') ? commands.length - 1 : commands.length - 3);
 
 // Round-robin: every round runs each command once, so a busy machine slows them all alike.
 const samples = commands.map(() => []);
@@ -46,12 +76,13 @@ const rows = commands.map(([label], i) => {
   const times = samples[i].sort((a, b) => a - b);
   return { label, ms: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1] };
 });
-const vite = rows[rows.length - 1].ms;
 
 const width = Math.max(...rows.map((r) => r.label.length));
 console.log(`create-serverless-lang ${version()} · Node ${process.version} · median of ${runs} runs\n`);
 console.log(`${'command'.padEnd(width)}  median ms  min–max ms   vs create-vite`);
-for (const r of rows) {
+for (const [i, r] of rows.entries()) {
+  const vite = rows[viteRow(commands[i][0])].ms;
   const range = `${r.min.toFixed(0)}–${r.max.toFixed(0)}`;
   console.log(`${r.label.padEnd(width)}  ${r.ms.toFixed(1).padStart(9)}  ${range.padStart(10)}   ${(r.ms / vite).toFixed(2)}×`);
 }
+for (const tarball of [createTarball, createViteTarball]) rmSync(path.dirname(tarball), { recursive: true, force: true });

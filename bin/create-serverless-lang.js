@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-// What `npm create serverless-lang` runs: the same generator as `svl new`.
-import { mainCreate } from '../dist/cli/svl.js';
+// Development entry of the generator (tests, scripts/demo.js); the published create-serverless-lang
+// package is packages/create-serverless-lang/, a bundle of the same src/cli/create.ts.
+import { mainCreate } from '../dist/cli/create.js';
 mainCreate(process);

@@ -49,7 +49,7 @@ export async function planSvlJson(root: string, projectName: string, detected: D
     };
   }
   const document: SvlJson = {
-    $schema: `https://unpkg.com/create-serverless-lang@${svlVersion}/schema/svl.schema.json`,
+    $schema: `https://unpkg.com/serverless-lang@${svlVersion}/schema/svl.schema.json`,
     name: projectName,
     ...(guessedArch.length > 0 && { arch: LAMBDA_DEFAULTS.arch }),
     functions,

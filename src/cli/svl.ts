@@ -1,9 +1,7 @@
 import { version } from '../core/version.js';
 import type { Io } from '../core/io.js';
 import { EXIT } from '../core/io.js';
-import { SvlError } from '../core/errors.js';
-
-export type CommandModule = { run(io: Io): Promise<number> };
+import { type CommandModule, processIo, runCommand } from './run-command.js';
 
 // Commands load lazily so `svl --help` and each command start without importing the others
 // (the AWS SDK alone costs ~100 ms).
@@ -53,33 +51,8 @@ export async function runSvl(io: Io): Promise<number> {
   return runCommand(await command.load(), { ...io, argv: rest });
 }
 
-export async function runCommand(mod: CommandModule, io: Io): Promise<number> {
-  try {
-    return await mod.run(io);
-  } catch (err) {
-    if (err instanceof SvlError) {
-      io.stderr.write(`svl: ${err.message}\n`);
-      return err.exitCode;
-    }
-    io.stderr.write(`svl: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
-    return EXIT.failure;
-  }
-}
-
-function processIo(proc: NodeJS.Process, argv: string[]): Io {
-  return { argv, env: proc.env, cwd: proc.cwd(), stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin };
-}
-
 export function main(proc: NodeJS.Process): void {
   runSvl(processIo(proc, proc.argv.slice(2))).then((code) => {
     proc.exitCode = code;
   });
-}
-
-export function mainCreate(proc: NodeJS.Process): void {
-  import('../commands/new.js')
-    .then((mod) => runCommand(mod, processIo(proc, proc.argv.slice(2))))
-    .then((code) => {
-      proc.exitCode = code;
-    });
 }

@@ -1,8 +1,10 @@
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { bundledVersion, packageRoot } from './package-root.js';
 
-/** The package's version, read once from its package.json. */
+/** The package's version: baked into the create bundle, else read once from its package.json. */
 let cached: string | undefined;
 export function version(): string {
-  cached ??= (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  cached ??= bundledVersion ?? (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   return cached;
 }

@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
 import { visit } from 'jsonc-parser';
 import { SvlError } from '../core/errors.js';
+import { packageRoot } from '../core/package-root.js';
 import type { SvlJson } from './svl-json.generated.js';
 
 export type * from './svl-json.generated.js';
 
 export const CONFIG_FILE = 'svl.json';
 
-const require = createRequire(import.meta.url);
-export const SCHEMA_PATH = path.join(path.dirname(require.resolve('../../package.json')), 'schema', 'svl.schema.json');
+export const SCHEMA_PATH = path.join(packageRoot(), 'schema', 'svl.schema.json');
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 async function validate(data: unknown): Promise<ErrorObject[]> {

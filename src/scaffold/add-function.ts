@@ -80,7 +80,7 @@ export async function addFunction(req: AddFunctionRequest): Promise<AddFunctionR
     arch: defaultsArch,
     memory: memory ?? json.memory ?? LAMBDA_DEFAULTS.memory,
     timeout: json.timeout ?? LAMBDA_DEFAULTS.timeout,
-    schemaUrl: `https://unpkg.com/create-serverless-lang@${req.svlVersion}/schema/svl.schema.json`,
+    schemaUrl: `https://unpkg.com/serverless-lang@${req.svlVersion}/schema/svl.schema.json`,
     svlVersion: req.svlVersion,
   };
   const rendered = await renderFiles(await planFiles(template, flavor ? { flavor } : {}), vars);

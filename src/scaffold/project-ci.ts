@@ -86,7 +86,7 @@ ${languages.has('rust') ? RUST : ''}${languages.has('go') ? GO : ''}
         with:
           node-version: 22
       - name: Install svl
-        run: npm install -g create-serverless-lang@${svlVersion}
+        run: npm install -g serverless-lang@${svlVersion}
 
       - name: Build
         run: svl build

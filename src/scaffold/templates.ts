@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SvlError, UsageError } from '../core/errors.js';
+import { packageRoot } from '../core/package-root.js';
 import type { Language, Platform } from '../project/project.js';
 
 /** templates/<id>/template.json (docs/ARCHITECTURE.md, "Template layout"). */
@@ -18,9 +18,9 @@ export interface Template extends TemplateManifest {
   dir: string;
 }
 
-/** The templates shipped in the package (dist/scaffold/ → ../../templates); tests may point elsewhere. */
+/** The templates shipped in the package (toolkit or create bundle); SVL_TEMPLATES_DIR points elsewhere (tests). */
 export function templatesRoot(env: Record<string, string | undefined>): string {
-  return env.SVL_TEMPLATES_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates');
+  return env.SVL_TEMPLATES_DIR ?? path.join(packageRoot(), 'templates');
 }
 
 export async function listTemplateIds(root: string): Promise<string[]> {

@@ -130,7 +130,7 @@ describe('svl deploy (Cloud Run)', () => {
     // Rendered the way the generator does (Handlebars, strict): only svl.json is needed for the argv.
     const dir = await scratchDir(`deploy-ocr-${lang}`);
     const source = await readFile(path.join(REPO_ROOT, 'templates', 'cloudrun-ocr', '_lang', lang, 'svl.json.hbs'), 'utf8');
-    const vars = { name: `ocr-${lang}`, schemaUrl: 'https://unpkg.com/create-serverless-lang/schema/svl.schema.json' };
+    const vars = { name: `ocr-${lang}`, schemaUrl: 'https://unpkg.com/serverless-lang/schema/svl.schema.json' };
     await writeFile(path.join(dir, 'svl.json'), Handlebars.compile(source, { noEscape: true, strict: true })(vars));
     const r = await svl(['deploy', '--dry-run', '--json'], { cwd: dir });
     expect(r.exitCode, r.all).toBe(0);

@@ -146,7 +146,7 @@ describe('a Rust-first project with a second Rust function and two Go functions'
       'gofmt -l .',
       'go vet ./...',
       'go test ./...',
-      `npm install -g create-serverless-lang@${version()}`,
+      `npm install -g serverless-lang@${version()}`,
       'run: svl build',
       'run: svl size',
     ]) {

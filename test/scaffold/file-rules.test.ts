@@ -41,7 +41,7 @@ describe('fixture template, flavour b, with git', () => {
     const readme = await readFile(path.join(dir, 'README.md'), 'utf8');
     expect(readme).toContain('# rules-fn\n');
     expect(readme).toContain('platform=lambda language=go flavor=b lang=go arch=arm64 memory=128 timeout=10');
-    expect(readme).toMatch(/schema=https:\/\/unpkg\.com\/create-serverless-lang@\d+\.\d+\.\d+\/schema\/svl\.schema\.json svl=\d+\.\d+\.\d+/);
+    expect(readme).toMatch(/schema=https:\/\/unpkg\.com\/serverless-lang@\d+\.\d+\.\d+\/schema\/svl\.schema\.json svl=\d+\.\d+\.\d+/);
     expect(readme).toContain('escaped: ${{ github.sha }} & <not escaped>');
   });
 

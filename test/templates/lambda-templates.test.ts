@@ -97,7 +97,7 @@ describe.each(cases)('$template --flavor $flavor', ({ template, language, flavor
       language === 'rust'
         ? ['cargo fmt --check', 'cargo clippy --all-targets -- -D warnings', 'cargo test', 'pip install cargo-lambda']
         : ['gofmt -l .', 'go vet ./...', 'go test ./...'];
-    for (const step of [...steps, `npm install -g create-serverless-lang@${version()}`, 'svl build', 'svl size']) expect(workflow).toContain(step);
+    for (const step of [...steps, `npm install -g serverless-lang@${version()}`, 'svl build', 'svl size']) expect(workflow).toContain(step);
     await run(dir, 'actionlint', ['.github/workflows/ci.yml']);
   });
 

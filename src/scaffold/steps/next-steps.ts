@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { shellQuote } from '../shell-quote.js';
 
 /** The commands to run next, with the directory quoted for a POSIX shell. */
-export function nextSteps(ctx: Pick<Context, 'cwd' | 'projectDir' | 'template' | 'language' | 'dryRun' | 'say'>): void {
+export function nextSteps(ctx: Pick<Context, 'cwd' | 'projectDir' | 'template' | 'language' | 'dryRun' | 'say' | 'svlVersion'>): void {
   const rel = path.relative(ctx.cwd, ctx.projectDir);
   const dir = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : ctx.projectDir;
   const test = ctx.language === 'rust' ? 'cargo test' : 'go test ./...';
@@ -16,6 +16,7 @@ export function nextSteps(ctx: Pick<Context, 'cwd' | 'projectDir' | 'template' |
   ].filter((l): l is string => l !== undefined);
   ctx.say(ctx.dryRun ? '\nDry run: nothing was written. Next steps would be:' : '\nNext steps:');
   for (const line of lines) ctx.say(`  ${line}`);
-  // `npm create` runs the generator without installing svl anywhere on PATH.
-  ctx.say('\nsvl comes with the create-serverless-lang package: npm install -g create-serverless-lang');
+  // `npm create` installs only the generator (create-serverless-lang), not svl; the version is the
+  // one the project's CI workflow pins.
+  ctx.say(`\nsvl comes with the serverless-lang package: npm install -g serverless-lang@${ctx.svlVersion}`);
 }

@@ -19,7 +19,7 @@ export async function writeProject(
     arch: ctx.arch,
     memory: ctx.memory,
     timeout: LAMBDA_DEFAULTS.timeout,
-    schemaUrl: `https://unpkg.com/create-serverless-lang@${ctx.svlVersion}/schema/svl.schema.json`,
+    schemaUrl: `https://unpkg.com/serverless-lang@${ctx.svlVersion}/schema/svl.schema.json`,
     svlVersion: ctx.svlVersion,
   };
   const chosen = Object.entries(ctx.options)
