@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SvlError } from '../core/errors.js';
 import { artifactPaths, buildDir, stagingDir } from '../project/layout.js';
@@ -6,7 +6,7 @@ import type { Arch, FunctionConfig, Language, Platform } from '../project/projec
 import { toolchainFor, type Packaging } from '../toolchains/index.js';
 import { readElfArch } from './elf.js';
 import { hashInputs } from './sources-hash.js';
-import { extractBootstrap } from './prebuilt.js';
+import { copyPrebuilt } from './prebuilt.js';
 import { codeSha256, zipBootstrap } from './zip-bootstrap.js';
 
 export interface BuildManifest {
@@ -133,23 +133,9 @@ function withFinalPaths(b: BuiltArtifact): BuiltArtifact {
   return { ...b, binary: path.join(dir, b.manifest.binary), zip: b.zip ? path.join(dir, 'bootstrap.zip') : undefined };
 }
 
-/** An svl.json `artifact`: a bootstrap executable, or a zip holding one, copied into the staging dir. */
-async function stagePrebuilt(fn: FunctionConfig, packaging: Packaging): Promise<string> {
-  const staging = stagingDir(fn.root, fn.name);
-  await mkdir(staging, { recursive: true });
-  const target = path.join(staging, packaging === 'lambda' ? 'bootstrap' : fn.name);
-  const file = fn.artifact!;
-  let head: Buffer;
-  try {
-    head = (await readFile(file)).subarray(0, 4);
-  } catch (err) {
-    throw new SvlError(
-      `cannot read ${file} (svl.json artifact of ${fn.name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — fix the path`,
-    );
-  }
-  if (head.toString('latin1') === 'PK\u0003\u0004') await extractBootstrap(file, target);
-  else await copyFile(file, target);
-  return target;
+/** An svl.json `artifact`, copied into the staging dir under the name the platform runs. */
+function stagePrebuilt(fn: FunctionConfig, packaging: Packaging): Promise<string> {
+  return copyPrebuilt(fn, path.join(stagingDir(fn.root, fn.name), packaging === 'lambda' ? 'bootstrap' : fn.name));
 }
 
 /** The manifest of the last successful build, or null when there is none (or it is unreadable). */

@@ -1,11 +1,10 @@
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SvlError } from '../core/errors.js';
 import { devDir } from '../project/layout.js';
 import type { Arch, FunctionConfig } from '../project/project.js';
 import { toolchainFor } from '../toolchains/index.js';
 import { readElfArch } from './elf.js';
-import { extractBootstrap } from './prebuilt.js';
+import { copyPrebuilt } from './prebuilt.js';
 
 /** The arch of this machine, as svl.json spells it. */
 export const HOST_ARCH: Arch | undefined = process.arch === 'x64' ? 'x86_64' : process.arch === 'arm64' ? 'arm64' : undefined;
@@ -35,18 +34,7 @@ export async function devBinaries(fns: FunctionConfig[], opts: DevBinariesOption
 
 async function prebuiltForHost(fn: FunctionConfig): Promise<string> {
   const file = fn.artifact!;
-  const target = path.join(devDir(fn.root, fn.name), 'bootstrap');
-  await mkdir(path.dirname(target), { recursive: true });
-  let head: Buffer;
-  try {
-    head = (await readFile(file)).subarray(0, 4);
-  } catch (err) {
-    throw new SvlError(
-      `cannot read ${file} (svl.json artifact of ${fn.name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — fix the path`,
-    );
-  }
-  if (head.toString('latin1') === 'PK\u0003\u0004') await extractBootstrap(file, target);
-  else await copyFile(file, target);
+  const target = await copyPrebuilt(fn, path.join(devDir(fn.root, fn.name), 'bootstrap'));
   const arch = await readElfArch(target);
   if (arch === null)
     throw new SvlError(`${file} (artifact of ${fn.name}) is not a Linux ELF executable — point "artifact" at a Lambda bootstrap or a zip holding one`);

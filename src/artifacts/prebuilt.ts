@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FunctionConfig } from '../project/project.js';
 import { SvlError } from '../core/errors.js';
 
 /** Copies the `bootstrap` entry of a Lambda zip to `target` (mode 0755). */
@@ -34,4 +36,21 @@ export async function extractBootstrap(zipFile: string, target: string): Promise
     });
   });
   await writeFile(target, data, { mode: 0o755 });
+}
+
+/** Puts an svl.json `artifact` (a bootstrap executable, or a zip holding one) at `target`. */
+export async function copyPrebuilt(fn: FunctionConfig, target: string): Promise<string> {
+  const file = fn.artifact!;
+  await mkdir(path.dirname(target), { recursive: true });
+  let head: Buffer;
+  try {
+    head = (await readFile(file)).subarray(0, 4);
+  } catch (err) {
+    throw new SvlError(
+      `cannot read ${file} (svl.json artifact of ${fn.name}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — fix the path`,
+    );
+  }
+  if (head.toString('latin1') === 'PK\u0003\u0004') await extractBootstrap(file, target);
+  else await copyFile(file, target);
+  return target;
 }

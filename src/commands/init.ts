@@ -1,9 +1,8 @@
 import { adopt } from '../adopt/adopt.js';
-import { UsageError } from '../core/errors.js';
 import { EXIT, isInteractive, type Io } from '../core/io.js';
 import { version } from '../core/version.js';
 import { clackPrompter, noPrompter } from '../scaffold/prompter.js';
-import { parseFlags } from './support/args.js';
+import { infoAnswered, oneDirectory, parseFlags } from './support/args.js';
 import path from 'node:path';
 
 const HELP = `Usage: svl init [dir] [options]
@@ -42,21 +41,13 @@ export async function run(io: Io): Promise<number> {
     },
     'init',
   );
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (values.version) {
-    io.stdout.write(`${version()}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')} — quote a path that has spaces`);
-  }
+  const answered = infoAnswered(io, values, HELP);
+  if (answered !== undefined) return answered;
+  const dirArg = oneDirectory(positionals);
   const interactive = isInteractive(io);
   const asking = interactive && !values.yes && !values['dry-run'];
   await adopt({
-    dir: path.resolve(io.cwd, positionals[0] ?? '.'),
+    dir: path.resolve(io.cwd, dirArg ?? '.'),
     name: values.name,
     yes: values.yes,
     dryRun: values['dry-run'],

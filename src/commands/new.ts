@@ -1,5 +1,4 @@
-import { parseFlags } from './support/args.js';
-import { UsageError } from '../core/errors.js';
+import { infoAnswered, oneDirectory, parseFlags } from './support/args.js';
 import { EXIT, isInteractive, type Io } from '../core/io.js';
 import { version } from '../core/version.js';
 import type { BaseContext } from '../scaffold/context.js';
@@ -46,17 +45,9 @@ export async function run(io: Io): Promise<number> {
     },
     'new',
   );
-  if (values.help) {
-    io.stdout.write(HELP);
-    return EXIT.ok;
-  }
-  if (values.version) {
-    io.stdout.write(`${version()}\n`);
-    return EXIT.ok;
-  }
-  if (positionals.length > 1) {
-    throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')} — quote a path that has spaces`);
-  }
+  const answered = infoAnswered(io, values, HELP);
+  if (answered !== undefined) return answered;
+  const dirArg = oneDirectory(positionals);
   const interactive = isInteractive(io);
   const base: BaseContext = {
     cwd: io.cwd,
@@ -67,7 +58,7 @@ export async function run(io: Io): Promise<number> {
     git: values.git,
     overwrite: values.overwrite,
     flags: {
-      dir: positionals[0],
+      dir: dirArg,
       template: values.template,
       flavor: values.flavor,
       lang: values.lang,

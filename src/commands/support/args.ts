@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../../core/errors.js';
+import { EXIT } from '../../core/io.js';
+import { version } from '../../core/version.js';
 
 export { oneOf } from '../../core/errors.js';
 
@@ -30,4 +32,25 @@ export function positiveInt(value: string | undefined, flag: string): number | u
 /** For commands that take no positional arguments: a stray word is a usage error, not silently ignored. */
 export function noPositionals(positionals: string[], command: string): void {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' — see 'svl ${command} --help'`);
+}
+
+/** `--help` and `--version`, answered the same way by every command that has them; undefined: carry on. */
+export function infoAnswered(io: { stdout: { write(s: string): unknown } }, values: { help?: boolean; version?: boolean }, help: string): number | undefined {
+  if (values.help) {
+    io.stdout.write(help);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    io.stdout.write(`${version()}\n`);
+    return EXIT.ok;
+  }
+  return undefined;
+}
+
+/** The optional `[dir]` positional of new/init: more than one is a usage error. */
+export function oneDirectory(positionals: string[]): string | undefined {
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one directory, got ${positionals.length}: ${positionals.join(' ')} — quote a path that has spaces`);
+  }
+  return positionals[0];
 }
