@@ -100,7 +100,9 @@ async function finish(fn: FunctionConfig, binaryPath: string, opts: BuildArtifac
   if (built !== fn.arch) {
     throw new SvlError(
       fn.artifact
-        ? `${fn.artifact} is ${built === null ? 'not a Linux ELF executable' : `built for ${built}`}, not ${fn.arch} — rebuild it for linux/${fn.arch}, or set "arch" for ${fn.name} in svl.json`
+        ? built === null || built === 'other'
+          ? `${fn.artifact} is not a Linux ELF executable for arm64 or x86_64 — point "artifact" of ${fn.name} at a Lambda bootstrap or a zip holding one`
+          : `${fn.artifact} is built for ${built}, not ${fn.arch} — rebuild it for linux/${fn.arch}, or set "arch" for ${fn.name} in svl.json`
         : `the build of ${fn.name} produced a ${built ?? 'non-ELF'} binary, not ${fn.arch} — check the toolchain's target settings (.cargo/config.toml, GOARCH)`,
     );
   }

@@ -101,7 +101,17 @@ async function planGroups<R extends { fn: BuildRequest['fn']; env?: BuildRequest
     const { bin, pkg } = cargoBinaryOf(ws, req.fn);
     let n = 0;
     let k = `${ws.root}\0${key(req)}\0${n}`;
-    while (groups.get(k)?.items.some((i) => i.bin === bin)) k = `${ws.root}\0${key(req)}\0${++n}`;
+    // `-p a -p b --bin x` builds every x of a and b: a group may not hold a name two of its packages share.
+    const binsOf = (name: string) =>
+      new Set(
+        ws.packages
+          .find((p) => p.name === name)
+          ?.targets.filter((t) => t.kind.includes('bin'))
+          .map((t) => t.name),
+      );
+    const clashes = (g: Planned<R> | undefined) =>
+      g?.items.some((i) => i.bin === bin || (i.pkg !== pkg.name && (binsOf(i.pkg).has(bin) || binsOf(pkg.name).has(i.bin))));
+    while (clashes(groups.get(k))) k = `${ws.root}\0${key(req)}\0${++n}`;
     const group = groups.get(k) ?? { ws, items: [] };
     group.items.push({ req, bin, pkg: pkg.name });
     groups.set(k, group);

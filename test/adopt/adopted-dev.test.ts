@@ -1,6 +1,6 @@
 // Projects adopted by `svl init` run under `svl dev` as they are: every detected function answers
 // through the Invoke API (by name) and, for http ones, its function URL — no file but svl.json added.
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { execa } from 'execa';
@@ -14,7 +14,7 @@ const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'adopt');
 
 async function adopted(name: string, prepare?: (dir: string) => Promise<void>): Promise<string> {
   const dir = path.join(await scratchDir(`adopt-dev-${name}`), name);
-  if (name in { 'go-cmds': 1, 'cargo-bins': 1 }) await fs.copy(path.join(FIXTURES, name), dir);
+  if (name in { 'go-cmds': 1, 'cargo-bins': 1, 'cargo-workspace': 1 }) await fs.copy(path.join(FIXTURES, name), dir);
   else await mkdir(dir, { recursive: true });
   await prepare?.(dir);
   const r = await svl(['init', '--yes'], { cwd: dir });
@@ -52,6 +52,54 @@ describe('svl dev on adopted projects', () => {
     const { dev, answers } = await invokeEach(dir, ['ingest', 'report', 'cleanup'], { job: 42 });
     for (const a of answers) expect(a).toEqual({ error: undefined, body: '{"job":42}' });
     expect(dev.stderr()).toMatch(/built (ingest|report|cleanup), (ingest|report|cleanup), (ingest|report|cleanup) in/);
+  });
+
+  it('a cargo workspace whose two packages both have a bin named migrate: each function runs its own binary', async () => {
+    const dir = await adopted('cargo-workspace');
+    const dev = await startDev(dir, ['--no-watch']);
+    const client = await lambdaClientFor(dev.url);
+    try {
+      const [api, apiMigrate] = await Promise.all([fetch(`${dev.url}/lambda-url/api/`), fetch(`${dev.url}/lambda-url/api-migrate/`)]);
+      expect([api.status, await api.text()]).toEqual([200, 'orders']);
+      expect([apiMigrate.status, await apiMigrate.text()]).toEqual([200, 'api-migrate']);
+      for (const FunctionName of ['worker', 'worker-migrate']) {
+        const out = await client.send(new InvokeCommand({ FunctionName, Payload: Buffer.from('{"n":1}') }));
+        expect([out.FunctionError, Buffer.from(out.Payload ?? []).toString()]).toEqual([undefined, '{"n":1}']);
+      }
+    } finally {
+      client.destroy();
+      await dev.stop();
+    }
+  });
+
+  it('an artifact that is not a Linux ELF, or is one for the other arch, is refused in one line', async () => {
+    const dir = await adopted('prebuilt-bad', async (d) => {
+      await execa('go', ['build', '-trimpath', '-o', path.join(d, 'bootstrap'), './cmd/orders'], {
+        cwd: path.join(FIXTURES, 'go-cmds'),
+        env: { GOOS: 'linux', GOARCH: 'arm64', CGO_ENABLED: '0', GOTOOLCHAIN: 'local' },
+      });
+    });
+    const file = path.join(dir, 'svl.json');
+    const json = JSON.parse(await readFile(file, 'utf8'));
+    const [name] = Object.keys(json.functions);
+    json.functions[name!].arch = 'x86_64'; // svl.json says x86_64, the file is arm64
+    await writeFile(file, JSON.stringify(json, null, 2));
+    const wrongArch = await svl(['build'], { cwd: dir });
+    expect(wrongArch.exitCode).toBe(1);
+    expect(wrongArch.stderr.trim().split('\n').at(-1)).toMatch(
+      /bootstrap is built for arm64, not x86_64 — rebuild it for linux\/x86_64, or set "arch" for .* in svl\.json$/,
+    );
+    await writeFile(path.join(dir, 'bootstrap'), '#!/bin/sh\necho not an ELF\n');
+    const notElf = await svl(['build'], { cwd: dir });
+    expect(notElf.exitCode).toBe(1);
+    expect(notElf.stderr.trim().split('\n').at(-1)).toMatch(
+      /bootstrap is not a Linux ELF executable for arm64 or x86_64 — point "artifact" of .* at a Lambda bootstrap/,
+    );
+    const dev = await svl(['dev', '--no-watch'], { cwd: dir });
+    expect([dev.exitCode, dev.stderr.trim().split('\n').at(-1)]).toEqual([
+      1,
+      expect.stringMatching(/is not a Linux ELF executable — point "artifact" at a Lambda bootstrap/),
+    ]);
   });
 
   it('a folder with only a prebuilt bootstrap: served as it is, nothing compiled', async () => {
