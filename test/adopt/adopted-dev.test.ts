@@ -14,7 +14,7 @@ const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'adopt');
 
 async function adopted(name: string, prepare?: (dir: string) => Promise<void>): Promise<string> {
   const dir = path.join(await scratchDir(`adopt-dev-${name}`), name);
-  if (name in { 'go-cmds': 1, 'cargo-bins': 1, 'cargo-workspace': 1 }) await fs.copy(path.join(FIXTURES, name), dir);
+  if (name in { 'go-cmds': 1, 'cargo-bins': 1, 'cargo-workspace': 1, 'cargo-single': 1 }) await fs.copy(path.join(FIXTURES, name), dir);
   else await mkdir(dir, { recursive: true });
   await prepare?.(dir);
   const r = await svl(['init', '--yes'], { cwd: dir });
@@ -45,6 +45,34 @@ describe('svl dev on adopted projects', () => {
     expect(answers[0]!.error).toBeUndefined();
     expect(JSON.parse(answers[0]!.body)).toMatchObject({ statusCode: 200 });
     expect(answers[1]).toEqual({ error: undefined, body: 'null' });
+  });
+
+  it('a save in a package one Go function imports rebuilds that function only', async () => {
+    const dir = await adopted('go-cmds');
+    const dev = await startDev(dir);
+    try {
+      await dev.waitForStderr('watching sources');
+      const mark = dev.stderr().length;
+      const store = path.join(dir, 'internal', 'store', 'store.go');
+      await writeFile(store, (await readFile(store, 'utf8')).replace(/return "[^"]*"/, 'return "edited"'));
+      await dev.waitForStderr(/built orders in \d+ ms/, 120_000, mark);
+      expect(dev.stderr().slice(mark)).toMatch(/internal\/store\/store\.go changed — rebuilding orders\n/);
+      const res = await fetch(`${dev.url}/lambda-url/orders/`);
+      expect(await res.text()).toBe('edited');
+    } finally {
+      await dev.stop();
+    }
+  });
+
+  it('a single cargo-lambda crate (lambda_http) answers on its function URL', async () => {
+    const dir = await adopted('cargo-single');
+    const dev = await startDev(dir, ['--no-watch']);
+    try {
+      const res = await fetch(`${dev.url}/lambda-url/orders-api/`);
+      expect([res.status, await res.text()]).toEqual([200, 'orders']);
+    } finally {
+      await dev.stop();
+    }
   });
 
   it('a crate with three [[bin]]s: one cargo build, each bin answers as its own function', async () => {
