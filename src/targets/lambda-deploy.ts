@@ -15,6 +15,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
   const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
   const { deployLambda } = await import('../deploy/lambda/deploy-lambda.js');
   const { desiredFunction } = await import('../deploy/lambda/function-config.js');
+  const { checkEnvironmentSize } = await import('../deploy/lambda/environment-guard.js');
   const { ensureDeployArtifacts } = await import('../deploy/deploy-artifacts.js');
   const { formatLambdaReport } = await import('../deploy/lambda/format-report.js');
   const { io, flags } = ctx;
@@ -24,6 +25,8 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
       '--role gives one execution role to every function deployed — pick one function with --function, or let svl create a role per function',
     );
   }
+  // Fails before building or calling AWS; names variables, never values.
+  for (const fn of fns) checkEnvironmentSize(fn.name, desiredFunction(fn).environment);
   const clients = await createAwsClients({
     region: flags.region,
     configRegion: fns[0]!.region,
@@ -45,6 +48,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
         alias: flags.alias,
         dryRun: flags.dryRun,
         progress: many ? prefixed(progress, artifact.fn.name) : progress,
+        warn: (line) => io.stderr.write(`svl: warning: ${line}\n`),
       });
       const out = { ...report, artifact: { zip: artifact.zipPath, build: artifact.build } };
       return { name: artifact.fn.name, platform: 'lambda' as const, report: out, text: formatLambdaReport(report) };

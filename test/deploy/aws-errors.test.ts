@@ -30,3 +30,45 @@ describe('AWS errors svl has no special case for still name a next step', () => 
     expect(e.message).not.toContain('\n');
   });
 });
+
+describe('environment values never reach the output', () => {
+  it('redacts the values an AWS message quotes, and cuts what follows "String measured:"', async () => {
+    const { redactEnvironment } = await import('../../src/deploy/lambda/environment-guard.js');
+    const env = { DB_PASSWORD: 'hunter2-secret', API: 'https://api.example.com/v1', SHORT: 'ab' };
+    // Lambda's own 4 KB error, as the SDK throws it (built by hand: moto does not enforce the limit).
+    const lambda4kb = awsError(
+      'InvalidParameterValueException',
+      `Lambda was unable to configure your environment variables because the environment variables you have provided exceeded the 4KB limit. String measured: ${JSON.stringify(env)}`,
+      400,
+    );
+    const { redactErrorEnvironment } = await import('../../src/deploy/lambda/environment-guard.js');
+    redactErrorEnvironment(lambda4kb, env);
+    const message = toSvlError(lambda4kb, 'lambda:CreateFunction', 'x').message;
+    expect(message).toContain('exceeded the 4KB limit. String measured: <environment withheld>');
+    expect(message).not.toContain('hunter2-secret');
+    const echoed = redactEnvironment('value https://api.example.com/v1 is not allowed for hunter2-secret; "ab" in fn-ab', env);
+    // Short values are withheld where quoted, not inside names such as fn-ab.
+    expect(echoed).toBe('value *** is not allowed for ***; "***" in fn-ab');
+  });
+
+  it('checks the 4 KB limit locally, naming the largest variables and no value', async () => {
+    const { checkEnvironmentSize, secretLookingNames } = await import('../../src/deploy/lambda/environment-guard.js');
+    const env = { BLOB: 'v'.repeat(4500), SMALL: 'marker-value-1' };
+    expect(() => checkEnvironmentSize('fn', env)).toThrow(
+      /^the environment of fn is \d+ bytes, over Lambda's 4 KB limit \(4096, measured as JSON\) — largest: BLOB \(4504 bytes\), SMALL \(19 bytes\);/,
+    );
+    try {
+      checkEnvironmentSize('fn', env);
+    } catch (err) {
+      expect((err as Error).message).not.toContain('marker-value-1');
+      expect((err as Error).message).not.toContain('vvvv');
+    }
+    expect(() => checkEnvironmentSize('fn', { A: 'v'.repeat(4000) })).not.toThrow();
+    expect(secretLookingNames({ DB_PASSWORD: '', GITHUB_TOKEN: '', api_key: '', STAGE: '', AWS_SECRET_ACCESS_KEY: '' })).toEqual([
+      'DB_PASSWORD',
+      'GITHUB_TOKEN',
+      'api_key',
+      'AWS_SECRET_ACCESS_KEY',
+    ]);
+  });
+});

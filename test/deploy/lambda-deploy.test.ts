@@ -364,3 +364,30 @@ describe('svl deploy (Lambda) when AWS denies an action', () => {
     expect(r.all).not.toContain(env.AWS_SECRET_ACCESS_KEY);
   });
 });
+
+describe('svl deploy never prints an environment value', () => {
+  it('a 5 KB environment fails locally, before any AWS call, naming variables only (text and --json)', async () => {
+    const big = await lambdaFixture('svl-deploy-big-env');
+    await big.writeConfig({ environment: { BLOB: `blob-marker-${'x'.repeat(5000)}`, DB_PASSWORD: 'pw-marker-7f3a' } });
+    for (const args of [[], ['--json']]) {
+      const r = await deploy(args, {}, big.dir);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toMatch(/the environment of svl-deploy-big-env is \d+ bytes, over Lambda's 4 KB limit .* largest: BLOB \(\d+ bytes\), DB_PASSWORD/);
+      expect(r.all).not.toContain('blob-marker');
+      expect(r.all).not.toContain('pw-marker-7f3a');
+      if (args.length) expect(JSON.parse(r.stdout).error.message).toMatch(/over Lambda's 4 KB limit/);
+    }
+    const after = await lambda.send(new GetFunctionCommand({ FunctionName: big.name })).catch((e: Error) => e);
+    expect((after as Error).name).toBe('ResourceNotFoundException');
+  });
+
+  it('warns about a secret-looking variable name without printing its value', async () => {
+    const secret = await lambdaFixture('svl-deploy-secret-name');
+    await secret.writeConfig({ environment: { DB_PASSWORD: 'pw-marker-91c2', STAGE: 'dev' } });
+    const r = await deploy(['--dry-run', '--json'], {}, secret.dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toContain('svl: warning: svl-deploy-secret-name: environment variable DB_PASSWORD looks like a secret');
+    expect(r.stderr).not.toMatch(/STAGE looks like/);
+    expect(r.all).not.toContain('pw-marker-91c2');
+  });
+});

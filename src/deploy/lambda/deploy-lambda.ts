@@ -20,6 +20,7 @@ import type { AwsClients } from './aws-clients.js';
 import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
 import { createRole, executionRoleName, findRole } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
+import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
 import { applyFunctionUrl, plannedUrlChanges, readUrlState, URL_PERMISSIONS, type UrlState } from './function-url.js';
 import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
@@ -37,6 +38,8 @@ export interface LambdaDeployRequest {
   alias?: string;
   dryRun: boolean;
   progress: Progress;
+  /** One-line warnings (a secret-looking variable name); never given a value. */
+  warn?: (line: string) => void;
 }
 
 export interface LambdaDeployReport {
@@ -83,7 +86,14 @@ async function getFunction(req: LambdaDeployRequest): Promise<GetFunctionCommand
  * unchanged zip is not uploaded, and every step waits for Lambda to settle before the next.
  */
 export async function deployLambda(req: LambdaDeployRequest): Promise<LambdaDeployReport> {
-  const { zip } = req;
+  const { zip, desired } = req;
+  // Before any AWS call: Lambda's own error for this would quote every value.
+  checkEnvironmentSize(desired.name, desired.environment);
+  for (const name of secretLookingNames(desired.environment)) {
+    req.warn?.(
+      `${desired.name}: environment variable ${name} looks like a secret — Lambda shows environment values to anyone who can read the function's configuration; keep it in Secrets Manager or SSM Parameter Store and pass its name`,
+    );
+  }
   if (zip.length > DIRECT_UPLOAD_LIMIT) {
     throw new SvlError(
       `bootstrap.zip is ${(zip.length / 1e6).toFixed(1)} MB, over Lambda's 50 MB direct-upload limit — shrink the binary (see 'svl size') or strip debug info`,
@@ -94,6 +104,8 @@ export async function deployLambda(req: LambdaDeployRequest): Promise<LambdaDepl
     return await deploySteps(req, ledger);
   } catch (err) {
     req.progress.fail();
+    // AWS messages may quote environment values (the 4 KB error quotes them all): withheld.
+    redactErrorEnvironment(err, desired.environment);
     const svlErr = toSvlError(err, 'deploy', req.clients.endpoint);
     throw new SvlError(`${svlErr.message} (now: ${ledger.describe()})`, svlErr.exitCode);
   }

@@ -1,0 +1,57 @@
+import { SvlError } from '../../core/errors.js';
+
+/**
+ * Lambda refuses an environment whose JSON form is over 4 KB, and its error then quotes the whole
+ * environment ("String measured: {…}"). svl checks first, naming the largest variables, never a value.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
+ */
+export const ENVIRONMENT_LIMIT_BYTES = 4096;
+
+const SECRET_NAME = /PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
+
+export function checkEnvironmentSize(functionName: string, env: Record<string, string>): void {
+  const bytes = Buffer.byteLength(JSON.stringify(env));
+  if (bytes <= ENVIRONMENT_LIMIT_BYTES) return;
+  const largest = Object.entries(env)
+    .map(([k, v]) => ({ k, bytes: Buffer.byteLength(k) + Buffer.byteLength(v) }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 3)
+    .map((e) => `${e.k} (${e.bytes} bytes)`)
+    .join(', ');
+  throw new SvlError(
+    `the environment of ${functionName} is ${bytes} bytes, over Lambda's 4 KB limit (${ENVIRONMENT_LIMIT_BYTES}, measured as JSON) — largest: ${largest}; keep large values in S3 or SSM Parameter Store and pass their name`,
+  );
+}
+
+/** Variable names that look like they hold a secret (the values are never read for this). */
+export function secretLookingNames(env: Record<string, string>): string[] {
+  return Object.keys(env).filter((k) => SECRET_NAME.test(k));
+}
+
+/**
+ * Removes environment values from a message before it is printed: AWS errors may quote them
+ * (the 4 KB error quotes all of them after "String measured:").
+ */
+export function redactEnvironment(message: string, env: Record<string, string>): string {
+  let out = message.replace(/String measured:.*$/s, 'String measured: <environment withheld>');
+  // Longest first, so a value that contains another is replaced whole. A short value ("dev",
+  // "info") also occurs in names and ARNs: it is withheld only where the message quotes it.
+  for (const value of Object.values(env).sort((a, b) => b.length - a.length)) {
+    if (value.length >= 8) out = out.split(value).join('***');
+    else if (value.length > 0) for (const q of ['"', "'"]) out = out.split(`${q}${value}${q}`).join(`${q}***${q}`);
+  }
+  return out;
+}
+
+/** The same for an AWS SDK error (or svl's wrapper of one), in place: its message is what gets printed. */
+export function redactErrorEnvironment(err: unknown, env: Record<string, string>): void {
+  for (let e = err as { message?: string; awsError?: unknown } | undefined, depth = 0; e && depth < 3; e = e.awsError as typeof e, depth++) {
+    if (typeof e.message === 'string') {
+      try {
+        e.message = redactEnvironment(e.message, env);
+      } catch {
+        // a frozen error: its message was not ours to change
+      }
+    }
+  }
+}
