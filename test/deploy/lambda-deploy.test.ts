@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import getPort from 'get-port';
 import fs from 'fs-extra';
 import {
   GetAliasCommand,
@@ -389,5 +390,43 @@ describe('svl deploy never prints an environment value', () => {
     expect(r.stderr).toContain('svl: warning: svl-deploy-secret-name: environment variable DB_PASSWORD looks like a secret');
     expect(r.stderr).not.toMatch(/STAGE looks like/);
     expect(r.all).not.toContain('pw-marker-91c2');
+  });
+});
+
+describe('svl deploy when the endpoint goes away mid-deploy', () => {
+  it('a wait for Active on an endpoint that refuses connections ends after a few polls', async () => {
+    // A real SDK client and the real waiter against a loopback port nothing listens on.
+    const { waitForState } = await import('../../src/deploy/lambda/deploy-lambda.js');
+    const free = await getPort({ host: '127.0.0.1' });
+    const client = new LambdaClient({ region: MOTO_REGION, endpoint: `http://127.0.0.1:${free}`, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    try {
+      const err = await waitForState(client, 'fn', 'Active').catch((e: Error) => e);
+      expect(err).toMatchObject({ name: 'AwsCallError', action: 'lambda:GetFunction' });
+    } finally {
+      client.destroy();
+    }
+  }, 60_000);
+
+  it("exits 1 in seconds (not the waiter's 5 minutes) and says what exists now", async () => {
+    const gone = await startMoto();
+    const fixture = await lambdaFixture('svl-deploy-endpoint-lost');
+    // Built before, so the deploy reaches AWS at once.
+    expect((await svl(['build'], { cwd: fixture.dir })).exitCode).toBe(0);
+    // The 60 s bound is the test's guard against a hang, not a measurement.
+    const child = svl(['deploy'], { cwd: fixture.dir, env: gone.env, timeout: 60_000 });
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      child.stderr?.on('data', (d: Buffer) => {
+        seen += d.toString();
+        if (seen.includes('creating function')) resolve();
+      });
+      void child.then(() => reject(new Error(`svl deploy ended before creating the function: ${seen}`)), reject);
+    });
+    await gone.stop();
+    const r = await child;
+    expect(r.timedOut).toBe(false);
+    expect(r.exitCode).toBe(1);
+    const last = r.stderr.trim().split('\n').at(-1)!;
+    expect(last).toMatch(/^svl: cannot reach the AWS endpoint http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) — .* \(now: .*function svl-deploy-endpoint-lost/);
   });
 });

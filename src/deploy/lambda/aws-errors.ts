@@ -18,6 +18,11 @@ function networkCode(err: AwsLikeError): string | undefined {
   return undefined;
 }
 
+/** True when the call never got an answer (refused, unreachable, timed out). */
+export function isNetworkError(err: unknown): boolean {
+  return networkCode((err ?? {}) as AwsLikeError) !== undefined;
+}
+
 export function errorName(err: unknown): string | undefined {
   return (err as AwsLikeError | undefined)?.name;
 }

@@ -3,6 +3,7 @@ import {
   CreateFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
+  type LambdaClient,
   PublishVersionCommand,
   TagResourceCommand,
   UpdateAliasCommand,
@@ -17,7 +18,7 @@ import {
 import { SvlError } from '../../core/errors.js';
 import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
-import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
+import { AwsCallError, awsCall, errorName, isNetworkError, toSvlError } from './aws-errors.js';
 import { createRole, executionRoleName, findRole } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
 import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
@@ -71,6 +72,27 @@ class DeployLedger {
 }
 
 const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
+/** Polls that got no answer at all before a wait gives up: the endpoint is gone, not slow. */
+const NETWORK_STRIKES = 3;
+
+/**
+ * The Lambda client a waiter polls with, aborting the wait after NETWORK_STRIKES polls in a row got no
+ * answer: the SDK's waiters retry a refused connection until maxWaitTime (5 minutes).
+ */
+function watchedClient(client: LambdaClient, controller: AbortController): LambdaClient {
+  let strikes = 0;
+  const send = async (command: Parameters<LambdaClient['send']>[0]) => {
+    try {
+      const out = await client.send(command as GetFunctionCommand);
+      strikes = 0;
+      return out;
+    } catch (err) {
+      if (isNetworkError(err) && ++strikes >= NETWORK_STRIKES) controller.abort();
+      throw err;
+    }
+  };
+  return Object.assign(Object.create(client) as LambdaClient, { send });
+}
 
 async function getFunction(req: LambdaDeployRequest): Promise<GetFunctionCommandOutput | undefined> {
   try {
@@ -162,7 +184,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     );
     ledger.set('function', `function ${desired.name} created`);
     progress.step('waiting for the function to become Active');
-    await waitFor(req, 'Active', () => waitUntilFunctionActiveV2({ client: lambda, ...WAIT }, { FunctionName: desired.name }));
+    await waitFor(req, 'Active');
   } else {
     config = existing.Configuration;
     const archChanged = config.Architectures?.[0] !== desired.arch;
@@ -294,14 +316,34 @@ function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: stri
 
 async function waitUpdated(req: LambdaDeployRequest): Promise<void> {
   req.progress.step('waiting for the update to finish');
-  await waitFor(req, 'updated', () => waitUntilFunctionUpdatedV2({ client: req.clients.lambda, ...WAIT }, { FunctionName: req.desired.name }));
+  await waitFor(req, 'updated');
 }
 
 /** A waiter that gives up says why in Lambda's own words (State/LastUpdateStatus reason). */
-async function waitFor(req: LambdaDeployRequest, goal: string, wait: () => Promise<unknown>): Promise<void> {
+/**
+ * Waits until the function is Active (after create) or its last update is done, with the SDK's
+ * waiters; a lost endpoint ends the wait after a few unanswered polls (seconds, not minutes), as an
+ * AwsCallError with the network code.
+ */
+export async function waitForState(lambda: LambdaClient, name: string, goal: 'Active' | 'updated'): Promise<void> {
+  const controller = new AbortController();
+  const config = { client: watchedClient(lambda, controller), abortSignal: controller.signal, ...WAIT };
   try {
-    await wait();
+    if (goal === 'Active') await waitUntilFunctionActiveV2(config, { FunctionName: name });
+    else await waitUntilFunctionUpdatedV2(config, { FunctionName: name });
   } catch (err) {
+    if (controller.signal.aborted) {
+      throw new AwsCallError('lambda:GetFunction', Object.assign(new Error('connection lost while waiting'), { code: 'ECONNREFUSED' }));
+    }
+    throw err;
+  }
+}
+
+async function waitFor(req: LambdaDeployRequest, goal: 'Active' | 'updated'): Promise<void> {
+  try {
+    await waitForState(req.clients.lambda, req.desired.name, goal);
+  } catch (err) {
+    if (err instanceof AwsCallError) throw err;
     const fn = await getFunction(req).catch(() => undefined);
     const c = fn?.Configuration;
     if (!c) throw new AwsCallError('lambda:GetFunction', err);
