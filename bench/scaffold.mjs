@@ -3,7 +3,9 @@
 // with the built CLI, and of create-vite generating its vanilla template, with the ratio to
 // create-vite; then what `npm create` costs cold: `npm exec` of the packed create-serverless-lang
 // and of a packed create-vite, each with an empty npm cache (no network: neither has
-// dependencies). Run after `npm run build`:  node bench/scaffold.mjs [runs=15]
+// dependencies); then `node -e 0`, `svl --help` and a go-lambda scaffold on each other supported Node
+// (binaries from scripts/node-bin.sh; BENCH_NODES="22 24 26" by default, "" for none).
+// Run after `npm run build`:  node bench/scaffold.mjs [runs=15]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +49,15 @@ function timeOnce(label, args) {
   return ms;
 }
 
+/** The other Node versions to time the CLI on: [version, path of its node binary]. */
+const otherNodes = (process.env.BENCH_NODES ?? '22 24 26')
+  .split(/\s+/)
+  .filter((major) => major && major !== process.versions.node.split('.')[0])
+  .map((major) => {
+    const node = path.join(execFileSync(path.join(root, 'scripts', 'node-bin.sh'), [major], { encoding: 'utf8' }).trim(), 'node');
+    return [execFileSync(node, ['--version'], { encoding: 'utf8' }).trim(), node];
+  });
+
 const commands = [
   ['node -e 0 (Node start floor)', () => ['-e', '0']],
   ['svl --help', () => [svl, '--help']],
@@ -63,9 +74,16 @@ const commands = [
     'npm exec create-vite.tgz --template vanilla (cold cache)',
     npmExecCold(createViteTarball, 'create-vite', ['proj', '--template', 'vanilla', '--no-immediate']),
   ],
+  ...otherNodes.flatMap(([v, node]) => [
+    [`Node ${v}: node -e 0`, () => [node, ['-e', '0'], {}]],
+    [`Node ${v}: svl --help`, () => [node, [svl, '--help'], {}]],
+    [`Node ${v}: create-serverless-lang --template go-lambda --no-git`, () => [node, [create, 'proj', '--template', 'go-lambda', '--no-git'], {}]],
+  ]),
 ];
 // The create-vite row each row is compared with: the npm exec rows with the npm exec one.
-const viteRow = (label) => (label.startsWith('npm exec') ? commands.length - 1 : commands.length - 3);
+const viteIndex = commands.findIndex(([label]) => label === 'create-vite --template vanilla');
+const npmViteIndex = commands.findIndex(([label]) => label === 'npm exec create-vite.tgz --template vanilla (cold cache)');
+const viteRow = (label) => (label.startsWith('npm exec') ? npmViteIndex : viteIndex);
 
 // Round-robin: every round runs each command once, so a busy machine slows them all alike.
 const samples = commands.map(() => []);
@@ -78,7 +96,7 @@ const rows = commands.map(([label], i) => {
 });
 
 const width = Math.max(...rows.map((r) => r.label.length));
-console.log(`create-serverless-lang ${version()} · Node ${process.version} · median of ${runs} runs\n`);
+console.log(`create-serverless-lang ${version()} · Node ${process.version} (rows without a Node prefix) · median of ${runs} runs\n`);
 console.log(`${'command'.padEnd(width)}  median ms  min–max ms   vs create-vite`);
 for (const [i, r] of rows.entries()) {
   const vite = rows[viteRow(commands[i][0])].ms;

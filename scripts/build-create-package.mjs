@@ -29,7 +29,7 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  target: 'node20.19',
+  target: 'node22.12',
   minify: true,
   legalComments: 'eof',
   // execa's CommonJS dependencies (cross-spawn, which, …) call require('child_process'); an ES

@@ -84,7 +84,7 @@ jobs:
 ${languages.has('rust') ? RUST : ''}${languages.has('go') ? GO : ''}
       - uses: actions/setup-node@v5
         with:
-          node-version: 22
+          node-version: 24
       - name: Install svl
         run: npm install -g serverless-lang@${svlVersion}
 

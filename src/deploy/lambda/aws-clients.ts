@@ -40,8 +40,8 @@ async function sdkRegion(profile: string | undefined): Promise<string | undefine
  * one is reported before anything is built or touched.
  */
 export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
-  // The SDK warns on Node < 22 about its releases after January 2027; svl pins the SDK and supports
-  // Node 20, so the warning would only add noise to every deploy's output.
+  // The SDK warns on Node < 22 about its releases after January 2027; svl's engines already ask for
+  // Node >= 22.12 (README "Node versions"), so the warning would only repeat that in every deploy.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const region = target.region ?? (await sdkRegion(target.profile)) ?? target.configRegion;
   if (!region) {

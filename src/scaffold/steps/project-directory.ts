@@ -64,12 +64,23 @@ function assertNameLengths(dir: string): void {
 }
 
 function statTarget(dir: string) {
+  const insideFile = () => new UsageError(`${dir} is inside a file, not a directory — choose another directory`);
+  let stats: ReturnType<typeof statSync>;
   try {
-    return statSync(dir, { throwIfNoEntry: false });
+    stats = statSync(dir, { throwIfNoEntry: false });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') {
-      throw new UsageError(`${dir} is inside a file, not a directory — choose another directory`);
-    }
+    // Node 20 throws ENOTDIR here; from Node 22 on, throwIfNoEntry turns it into undefined as well.
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw insideFile();
     throw err;
+  }
+  if (stats) return stats;
+  // Missing: is the nearest ancestor that exists a file? (the same answer on every Node)
+  for (let parent = path.dirname(dir); ; parent = path.dirname(parent)) {
+    const above = statSync(parent, { throwIfNoEntry: false });
+    if (above) {
+      if (!above.isDirectory()) throw insideFile();
+      return undefined;
+    }
+    if (path.dirname(parent) === parent) return undefined;
   }
 }
