@@ -28,13 +28,15 @@ Options:
   --concurrency <n>      Lambda: instances at most per function (default: svl.json "concurrency", else 4)
   -f, --function <name>  serve only this function (repeatable; default: all)
   --release              run release builds, so Duration and cost in REPORT are the real ones
-  --env-file <file>      dotenv file of extra variables for every function (repeatable)
+  --dotenv <file>        dotenv file of extra variables for every function (repeatable); --env-file
+                         is the same, but node itself also reads a file given that way (into
+                         svl's own environment) and stops on a missing one
   --no-watch             build once, do not rebuild on changes
   -h, --help             show this help
 
 Each function's environment, later entries winning: the host's RUST_LOG, AWS_LAMBDA_LOG_LEVEL,
 AWS_LAMBDA_LOG_FORMAT, AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME, credentials
-and AWS_ENDPOINT_URL; then --env-file values; then svl.json "environment"; then the variables
+and AWS_ENDPOINT_URL; then --dotenv / --env-file values; then svl.json "environment"; then the variables
 Lambda itself sets (AWS_LAMBDA_FUNCTION_NAME, AWS_REGION from AWS_REGION or svl.json, …).
 `;
 
@@ -62,6 +64,7 @@ export async function run(io: Io): Promise<number> {
       concurrency: { type: 'string' },
       function: { type: 'string', multiple: true, short: 'f' },
       release: { type: 'boolean', default: false },
+      dotenv: { type: 'string', multiple: true },
       'env-file': { type: 'string', multiple: true },
       watch: { type: 'boolean', default: true },
       help: { type: 'boolean', short: 'h' },
@@ -92,7 +95,7 @@ export async function run(io: Io): Promise<number> {
       throw new UsageError(`--${flag} applies to Lambda projects; ${detail} — drop --${flag}`);
     }
   }
-  const extraEnv = { ...hostPassThrough(io.env), ...(await readEnvFiles(io.cwd, values['env-file'] ?? [])) };
+  const extraEnv = { ...hostPassThrough(io.env), ...(await readEnvFiles(io.cwd, [...(values.dotenv ?? []), ...(values['env-file'] ?? [])])) };
   const ports = portsOf(platforms, fns, port);
   // A busy port is reported now, not after a build of several minutes.
   for (const [platform, first] of ports) {
@@ -283,7 +286,7 @@ async function readEnvFiles(cwd: string, files: string[]): Promise<Record<string
     try {
       text = await readFile(path.resolve(cwd, f), 'utf8');
     } catch (err) {
-      throw new UsageError(`--env-file ${f}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check the path`);
+      throw new UsageError(`--dotenv ${f}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}) — check the path`);
     }
     Object.assign(out, parseEnv(text));
   }

@@ -18,7 +18,7 @@ describe('svl dev environment', () => {
   it('passes the host AWS_PROFILE and credentials files, then --env-file, then svl.json environment (which wins)', async () => {
     const envFile = path.join(dir, 'dev.env');
     await writeFile(envFile, '# local settings\nAWS_FROM_ENV_FILE=yes\nFIXTURE_GREETING="from the env file"\n');
-    const dev = await startDev(dir, ['--no-watch', '--env-file', envFile], {
+    const dev = await startDev(dir, ['--no-watch', '--dotenv', envFile], {
       AWS_PROFILE: 'dev-profile',
       AWS_CONFIG_FILE: '/tmp/aws-config-for-test',
       AWS_LAMBDA_LOG_LEVEL: 'DEBUG',
@@ -62,5 +62,10 @@ describe('svl dev environment', () => {
     // with its own one-line error before svl runs (measured on Node 20.20, 22.23, 24.22 and 26.12; an
     // existing file is left alone and svl reads it). So a missing file is node's exit 9 on every Node.
     expect([r.exitCode, r.stderr]).toEqual([9, 'node: missing.env: not found']);
+  });
+
+  it('a --dotenv file that cannot be read is a usage error naming it (node does not read --dotenv)', async () => {
+    const r = await svl(['dev', '--dotenv', 'missing.env'], { cwd: dir });
+    expect([r.exitCode, r.stderr]).toEqual([2, 'svl: --dotenv missing.env: cannot read it (ENOENT) — check the path']);
   });
 });
