@@ -21,6 +21,8 @@ ${FUNCTION_HELP}
   --function-url         give the function a public URL (AuthType NONE)
   --alias <name>         publish a version and point this alias at it
   --endpoint-url <url>   AWS API endpoint (also AWS_ENDPOINT_URL), e.g. a local moto server
+  --adopt                take over a Lambda function or IAM role of the same name that svl did not
+                         create (without it svl stops and changes nothing)
   --dry-run              print the plan (Lambda) or the gcloud command (Cloud Run); change nothing
   --json                 machine-readable output
   -h, --help             this help
@@ -34,6 +36,7 @@ const FLAGS = {
   alias: { type: 'string' },
   'endpoint-url': { type: 'string' },
   'dry-run': { type: 'boolean' },
+  adopt: { type: 'boolean' },
   json: { type: 'boolean' },
   arch: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -62,6 +65,7 @@ function deployFlags({ values, positionals }: ReturnType<typeof parseFlags<typeo
     alias: values.alias,
     endpointUrl: values['endpoint-url'],
     dryRun: values['dry-run'] ?? false,
+    adopt: values.adopt ?? false,
     json: values.json ?? false,
   };
 }

@@ -46,6 +46,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
         roleArn: flags.role,
         functionUrl: flags.functionUrl,
         alias: flags.alias,
+        adopt: flags.adopt,
         dryRun: flags.dryRun,
         progress: many ? prefixed(progress, artifact.fn.name) : progress,
         warn: (line) => io.stderr.write(`svl: warning: ${line}\n`),

@@ -21,6 +21,8 @@ export interface DeployFlags {
   endpointUrl?: string;
   dryRun: boolean;
   json: boolean;
+  /** Take over a function or role of the same name that svl did not create. */
+  adopt: boolean;
 }
 
 export interface DeployContext {

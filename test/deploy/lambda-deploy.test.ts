@@ -5,6 +5,7 @@ import { execa } from 'execa';
 import getPort from 'get-port';
 import fs from 'fs-extra';
 import {
+  CreateFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
   GetFunctionUrlConfigCommand,
@@ -428,5 +429,93 @@ describe('svl deploy when the endpoint goes away mid-deploy', () => {
     expect(r.exitCode).toBe(1);
     const last = r.stderr.trim().split('\n').at(-1)!;
     expect(last).toMatch(/^svl: cannot reach the AWS endpoint http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) — .* \(now: .*function svl-deploy-endpoint-lost/);
+  });
+});
+
+describe('svl deploy never takes over what it did not create', () => {
+  const lambdaTrust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  const ec2Trust = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+
+  it('a foreign function of the same name is refused and left as it was; --adopt takes it over', async () => {
+    const fixture = await lambdaFixture('svl-deploy-foreign-fn');
+    const role = await iam.send(new CreateRoleCommand({ RoleName: 'someone-elses-role', AssumeRolePolicyDocument: lambdaTrust }));
+    const { ZipFile } = { ZipFile: new Uint8Array(await new Response(new Blob(['print(1)'])).arrayBuffer()) };
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: fixture.name,
+        Runtime: 'python3.12',
+        Handler: 'app.handler',
+        Role: role.Role!.Arn!,
+        Architectures: ['arm64'],
+        Code: { ZipFile },
+        Environment: { Variables: { DB_PASSWORD: 'theirs-pw-3c1d' } },
+      }),
+    );
+    const before = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name }));
+    const r = await deploy(['--json'], {}, fixture.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^svl: function svl-deploy-foreign-fn already exists in us-east-1 and svl did not create it \(python3\.12, arm64, no managed-by=svl tag\) — nothing was changed; .*--adopt/,
+    );
+    expect(r.all).not.toContain('theirs-pw-3c1d');
+    const after = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name }));
+    expect(after.Configuration).toMatchObject({
+      Runtime: 'python3.12',
+      Architectures: ['arm64'],
+      CodeSha256: before.Configuration?.CodeSha256,
+      Environment: { Variables: { DB_PASSWORD: 'theirs-pw-3c1d' } },
+    });
+
+    const adopted = await deploy(['--adopt', '--json'], {}, fixture.dir);
+    expect(adopted.exitCode, adopted.all).toBe(0);
+    const mine = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name }));
+    expect(mine.Configuration?.Runtime).toBe('provided.al2023');
+    expect(mine.Tags?.['managed-by']).toBe('svl');
+    // Once svl manages it, later deploys need no flag.
+    expect((await deploy([], {}, fixture.dir)).exitCode).toBe(0);
+  });
+
+  it('a foreign role named svl-<name>-role is refused unchanged; --adopt still refuses one Lambda cannot assume', async () => {
+    const fixture = await lambdaFixture('svl-deploy-foreign-role');
+    const roleName = 'svl-svl-deploy-foreign-role-role';
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: ec2Trust }));
+    const before = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    const r = await deploy([], {}, fixture.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`svl: IAM role ${roleName} already exists and svl did not create it (no created-by=svl tag) — nothing was changed`);
+    const adopt = await deploy(['--adopt'], {}, fixture.dir);
+    expect(adopt.exitCode).toBe(1);
+    expect(adopt.stderr).toContain(`IAM role ${roleName} does not trust lambda.amazonaws.com`);
+    const after = await iam.send(new GetRoleCommand({ RoleName: roleName }));
+    expect(after.Role?.AssumeRolePolicyDocument).toBe(before.Role?.AssumeRolePolicyDocument);
+    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).toEqual([]);
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name })).catch((e: Error) => e);
+    expect((fn as Error).name).toBe('ResourceNotFoundException');
+  });
+
+  it('a half-made svl role (no Logs policy attached) is repaired, and the report names the role', async () => {
+    const fixture = await lambdaFixture('svl-deploy-half-role');
+    const roleName = 'svl-svl-deploy-half-role-role';
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: lambdaTrust, Tags: [{ Key: 'created-by', Value: 'svl' }] }));
+    const r = await deploy(['--json'], {}, fixture.dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ role: { action: 'reuse', name: roleName } });
+    const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? [];
+    expect(attached.map((p) => p.PolicyArn)).toContain('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+  });
+
+  it("function names of 61+ characters sharing a prefix get roles of their own, each within IAM's 64", async () => {
+    const { executionRoleName } = await import('../../src/deploy/lambda/execution-role.js');
+    const a = executionRoleName(`${'a'.repeat(60)}-one`);
+    const b = executionRoleName(`${'a'.repeat(60)}-two`);
+    expect(a).not.toBe(b);
+    expect(Math.max(a.length, b.length)).toBeLessThanOrEqual(64);
+    expect(executionRoleName('short')).toBe('svl-short-role'); // unchanged for names that fit
   });
 });

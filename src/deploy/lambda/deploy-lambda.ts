@@ -19,7 +19,7 @@ import { SvlError } from '../../core/errors.js';
 import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
 import { AwsCallError, awsCall, errorName, isNetworkError, toSvlError } from './aws-errors.js';
-import { createRole, executionRoleName, findRole } from './execution-role.js';
+import { createRole, ensureUsableRole, executionRoleName, findRole } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
 import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
@@ -39,6 +39,8 @@ export interface LambdaDeployRequest {
   alias?: string;
   dryRun: boolean;
   progress: Progress;
+  /** --adopt: take over a function or role of the same name that svl did not create. */
+  adopt?: boolean;
   /** One-line warnings (a secret-looking variable name); never given a value. */
   warn?: (line: string) => void;
 }
@@ -139,6 +141,12 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   const sha256 = codeSha256(zip);
   progress.step(`reading function ${desired.name} in ${clients.region}`);
   const existing = await getFunction(req);
+  if (existing && existing.Tags?.['managed-by'] !== 'svl' && !req.adopt) {
+    const c = existing.Configuration;
+    throw new SvlError(
+      `function ${desired.name} already exists in ${clients.region} and svl did not create it (${c?.Runtime ?? c?.PackageType ?? 'unknown runtime'}, ${c?.Architectures?.[0] ?? 'x86_64'}, no managed-by=svl tag) — nothing was changed; pick another name in svl.json, or pass --adopt to let svl take it over`,
+    );
+  }
   ledger.set('function', existing ? `function ${desired.name} unchanged` : `function ${desired.name} does not exist`);
 
   const report: LambdaDeployReport = {
@@ -272,6 +280,9 @@ async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport,
   req.progress.step(`looking up execution role ${name}`);
   const found = await findRole(req.clients.iam, name);
   if (found.arn) {
+    // Never run as (or change) a role svl did not make, unless --adopt; a half-made one of ours is repaired.
+    const { repaired } = req.dryRun && found.svlMade ? { repaired: false } : await ensureUsableRole(req.clients.iam, found, req.adopt ?? false);
+    if (repaired) ledger.set('role', `role ${name} repaired (CloudWatch Logs policy attached)`);
     report.role = { action: 'reuse', name, arn: found.arn };
     return found.arn;
   }
