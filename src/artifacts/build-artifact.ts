@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SvlError } from '../core/errors.js';
 import { artifactPaths, buildDir, stagingDir } from '../project/layout.js';
 import type { Arch, FunctionConfig, Language, Platform } from '../project/project.js';
-import { toolchainFor, type Packaging } from '../toolchains/index.js';
+import { binaryName, toolchainFor, type BuildInputs, type Packaging } from '../toolchains/index.js';
 import { readElfArch } from './elf.js';
 import { hashInputs } from './sources-hash.js';
 import { copyPrebuilt } from './prebuilt.js';
@@ -56,10 +56,13 @@ function buildSettings(fn: FunctionConfig, packaging: Packaging) {
 
 /** The hash of what the function's binary is made from (sources, manifests, lock files, settings). */
 export async function inputsHash(fn: FunctionConfig, packaging: Packaging, env?: Record<string, string | undefined>): Promise<string> {
-  const inputs = fn.artifact
-    ? { trees: [], dirs: [], exclude: [], files: [fn.artifact], isSource: () => false }
-    : await toolchainFor(fn.language!).inputs(fn, env);
-  return hashInputs(fn.root, inputs, buildSettings(fn, packaging));
+  return hashInputs(fn.root, await buildInputsOf(fn, env), buildSettings(fn, packaging));
+}
+
+/** What decides the function's binary: its toolchain's inputs, or the prebuilt artifact alone. */
+export function buildInputsOf(fn: FunctionConfig, env?: Record<string, string | undefined>): Promise<BuildInputs> {
+  if (fn.artifact) return Promise.resolve({ trees: [], dirs: [], exclude: [], files: [fn.artifact], isSource: () => false });
+  return toolchainFor(fn.language!).inputs(fn, env);
 }
 
 /**
@@ -137,7 +140,7 @@ function withFinalPaths(b: BuiltArtifact): BuiltArtifact {
 
 /** An svl.json `artifact`, copied into the staging dir under the name the platform runs. */
 function stagePrebuilt(fn: FunctionConfig, packaging: Packaging): Promise<string> {
-  return copyPrebuilt(fn, path.join(stagingDir(fn.root, fn.name), packaging === 'lambda' ? 'bootstrap' : fn.name));
+  return copyPrebuilt(fn, path.join(stagingDir(fn.root, fn.name), binaryName({ fn, packaging })));
 }
 
 /** The manifest of the last successful build, or null when there is none (or it is unreadable). */
@@ -161,9 +164,16 @@ export type ArtifactStatus = { state: 'missing' } | { state: 'fresh'; manifest: 
  * missing: never built; stale: sources, build settings or arch changed since (with the true reason);
  * fresh: deployable as is.
  */
-export async function artifactStatus(fn: FunctionConfig, packaging: Packaging, env?: Record<string, string | undefined>): Promise<ArtifactStatus> {
+export async function artifactStatus(
+  fn: FunctionConfig,
+  packaging: Packaging,
+  env?: Record<string, string | undefined>,
+  opts: { anyArch?: boolean } = {},
+): Promise<ArtifactStatus> {
   const manifest = await readManifest(fn.root, fn.name);
   if (!manifest) return { state: 'missing' };
+  // anyArch: judge the last build by the arch it was made for (svl size without --arch).
+  if (opts.anyArch) fn = { ...fn, arch: manifest.arch };
   if (manifest.arch !== fn.arch) return { state: 'stale', manifest, why: `the last build is for ${manifest.arch}, this one is for ${fn.arch}` };
   if (manifest.language !== (fn.language ?? 'prebuilt') || manifest.platform !== fn.platform) {
     return { state: 'stale', manifest, why: 'the language or platform changed since the last build' };

@@ -2,16 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { buildInputsOf } from '../artifacts/build-artifact.js';
 import { devBinaries } from '../artifacts/dev-binaries.js';
 import { affectsInputs } from '../artifacts/sources-hash.js';
-import { SvlError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Io } from '../core/io.js';
 import { EXIT } from '../core/io.js';
-import { BuildSnapshots, watchProject } from '../emulator/index.js';
+import { BuildSnapshots, listenError, watchProject } from '../emulator/index.js';
 import { DEV_HOST, DEV_PORT } from '../project/defaults.js';
 import { loadProject, selectFunctions, type FunctionConfig, type Platform, type Project } from '../project/project.js';
 import { targetFor, type DevFunction, type DevServer } from '../targets/index.js';
-import { toolchainFor, type BuildInputs } from '../toolchains/index.js';
+import type { BuildInputs } from '../toolchains/index.js';
 import { noPositionals, parseFlags, positiveInt } from './support/args.js';
 
 const HELP = `Usage: svl dev [options]
@@ -82,8 +83,10 @@ export async function run(io: Io): Promise<number> {
   const host = values.host ?? DEV_HOST;
   const load = () => loadProject({ cwd: io.cwd, env: io.env, flags: { concurrency } });
   let project = await load();
-  let fns = selectFunctions(project, { names: values.function?.length ? values.function : undefined });
-  if (values.function === undefined || values.function.length === 0) fns = project.functions;
+  // svl dev serves every function unless --function names some (inside a function's folder that
+  // one is only the default for bare paths).
+  const servedOf = (p: Project) => (values.function?.length ? selectFunctions(p, { names: values.function }) : p.functions);
+  let fns = servedOf(project);
   const platforms = platformsOf(fns);
   // A flag is refused only when no platform being served takes it (a Cloud Run service binds $PORT itself).
   for (const [flag, given] of [
@@ -163,10 +166,7 @@ export async function run(io: Io): Promise<number> {
   let rebuilding: Promise<void> = Promise.resolve();
   const inputs = new Map<string, BuildInputs>();
   const refreshInputs = async (targets: FunctionConfig[]) => {
-    for (const fn of targets) {
-      if (fn.artifact) inputs.set(fn.name, { trees: [], dirs: [], exclude: [], files: [fn.artifact], isSource: () => false });
-      else inputs.set(fn.name, await toolchainFor(fn.language!).inputs(fn, io.env));
-    }
+    for (const fn of targets) inputs.set(fn.name, await buildInputsOf(fn, io.env));
   };
   if (values.watch) await refreshInputs(fns);
 
@@ -201,7 +201,7 @@ export async function run(io: Io): Promise<number> {
       say(`${(err as Error).message}\nsvl dev: keeping the previous settings`);
       return;
     }
-    const nextFns = values.function?.length ? selectFunctions(next, { names: values.function }) : next.functions;
+    const nextFns = servedOf(next);
     const nextPlatforms = platformsOf(nextFns);
     if (nextPlatforms.some((p) => !servers.has(p)) && servers.size > 0 && nextPlatforms.join() !== [...servers.keys()].join()) {
       say('svl.json now mixes platforms differently — restart svl dev to serve them');
@@ -265,12 +265,7 @@ function portsOf(platforms: Platform[], fns: FunctionConfig[], port: number): [P
 async function assertPortFree(port: number, host: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new SvlError(`port ${port} is in use — pass --port <free port>`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
-        reject(new SvlError(`cannot listen on --host ${host} (${err.code}) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0`));
-      } else reject(err);
-    });
+    probe.once('error', (err: NodeJS.ErrnoException) => reject(listenError(err, port, host)));
     probe.listen(port, host, () => probe.close(() => resolve()));
   });
 }

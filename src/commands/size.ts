@@ -7,7 +7,7 @@ import { SvlError, UsageError } from '../core/errors.js';
 import { EXIT, type Io } from '../core/io.js';
 import { selectFunctions, type FunctionConfig } from '../project/project.js';
 import { targetFor } from '../targets/index.js';
-import { artifactStatus, buildArtifacts, readManifest } from '../artifacts/build-artifact.js';
+import { artifactStatus, buildArtifacts } from '../artifacts/build-artifact.js';
 import { sizeReportHtml } from '../artifacts/size-html.js';
 import { applyBaseline, functionSizeReport, sizeReport, withBreakdown, type FunctionSizeReport } from '../artifacts/size-report.js';
 import { formatSizeMarkdown, formatSizeText, overBudgetMessages } from '../artifacts/size-format.js';
@@ -77,8 +77,7 @@ async function report(io: Io, flags: SizeFlags): Promise<number> {
   const parts: FunctionSizeReport[] = [];
   for (const fn of fns) {
     // Without --arch/SVL_ARCH, size measures the last build whatever arch it was made for.
-    const last = flags.arch || io.env.SVL_ARCH ? undefined : await readManifest(fn.root, fn.name);
-    const status = await artifactStatus(last ? { ...fn, arch: last.arch } : fn, packagingOf(fn), io.env);
+    const status = await artifactStatus(fn, packagingOf(fn), io.env, { anyArch: !flags.arch && !io.env.SVL_ARCH });
     if (status.state === 'missing') {
       throw new SvlError(`nothing built yet in ${path.join('.svl', 'build', fn.name)} — run 'svl build' first (or 'svl size --build')`);
     }

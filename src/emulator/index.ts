@@ -6,6 +6,7 @@ export { BuildSnapshots } from './build-snapshot.js';
 export { CloudRunService, portAcceptsConnections } from './cloudrun-service.js';
 export { readDevState, removeDevState, writeDevState } from './dev-state.js';
 export { LambdaEmulator } from './emulator.js';
+export { listenError } from './listen-error.js';
 export type { EmulatedFunction } from './emulator.js';
 export type { FunctionSettings } from './function-settings.js';
 export type { InvocationResult } from './invocation.js';

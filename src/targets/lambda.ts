@@ -1,5 +1,4 @@
-import { SvlError } from '../core/errors.js';
-import { functionSettings, LambdaEmulator, removeDevState, writeDevState, type EmulatedFunction } from '../emulator/index.js';
+import { functionSettings, LambdaEmulator, listenError, removeDevState, writeDevState, type EmulatedFunction } from '../emulator/index.js';
 import type { Project } from '../project/project.js';
 import { deployLambdaFunctions } from './lambda-deploy.js';
 import type { DevContext, DevFunction, DevServer, Target } from './target.js';
@@ -82,12 +81,4 @@ function defaultOf(project: Project, fns: DevFunction[]): string | undefined {
   const names = fns.map((d) => d.fn.name);
   const wanted = project.here ?? project.defaultFunction;
   return wanted && names.includes(wanted) ? wanted : names.length === 1 ? names[0] : undefined;
-}
-
-export function listenError(err: NodeJS.ErrnoException, port: number, host: string): Error {
-  if (err.code === 'EADDRINUSE') return new SvlError(`port ${port} is in use — pass --port <free port>`);
-  if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') {
-    return new SvlError(`cannot listen on --host ${host} (${err.code}) — pass an address of this machine, e.g. --host 127.0.0.1 or --host 0.0.0.0`);
-  }
-  return err;
 }

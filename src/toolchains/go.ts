@@ -3,7 +3,16 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Arch } from '../project/project.js';
 import { devDir, stagingDir } from '../project/layout.js';
-import type { BuildInputs, BuildRequest, BuildResult, DevBuildRequest, Packaging, SizeEntry, Toolchain } from './toolchain.js';
+import {
+  binaryName,
+  type BuildInputs,
+  type BuildRequest,
+  type BuildResult,
+  type DevBuildRequest,
+  type Packaging,
+  type SizeEntry,
+  type Toolchain,
+} from './toolchain.js';
 import { runTool } from './run-tool.js';
 import { requireNm, symbolSizesBy } from './symbol-sizes.js';
 
@@ -31,7 +40,7 @@ export const goToolchain: Toolchain = {
     const results: BuildResult[] = [];
     // One `go build` per main package: the build cache makes the shared packages free after the first.
     for (const req of reqs) {
-      const binaryPath = path.join(stagingDir(req.fn.root, req.fn.name), req.packaging === 'lambda' ? 'bootstrap' : req.fn.name);
+      const binaryPath = path.join(stagingDir(req.fn.root, req.fn.name), binaryName(req));
       await mkdir(path.dirname(binaryPath), { recursive: true });
       await runTool('go', releaseArgs(binaryPath, true, req.packaging), {
         cwd: req.fn.dir,

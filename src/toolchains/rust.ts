@@ -4,7 +4,7 @@ import { SvlError } from '../core/errors.js';
 import type { Arch } from '../project/project.js';
 import { buildRoot, devDir, stagingDir } from '../project/layout.js';
 import { cargoBinaryOf, cargoWorkspace, localPackagesOf, type CargoWorkspace } from './cargo-workspace.js';
-import type { BuildInputs, BuildRequest, BuildResult, DevBuildRequest, SizeEntry, Toolchain } from './toolchain.js';
+import { binaryName, type BuildInputs, type BuildRequest, type BuildResult, type DevBuildRequest, type SizeEntry, type Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
 import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
 import { withTargetDirLock } from './target-dir-lock.js';
@@ -208,9 +208,6 @@ async function ensureDir(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   return dir;
 }
-
-/** The file name of a release binary: Lambda runs `bootstrap`; a container runs the service by its name. */
-export const binaryName = (req: Pick<BuildRequest, 'fn' | 'packaging'>) => (req.packaging === 'lambda' ? 'bootstrap' : req.fn.name);
 
 /** Copies a built binary out of a temporary or shared folder into the function's staging dir. */
 async function keep(binary: string, req: BuildRequest): Promise<string> {

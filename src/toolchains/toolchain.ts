@@ -12,6 +12,9 @@ export interface BuildRequest {
   env?: Record<string, string | undefined>;
 }
 
+/** The file name of a release binary: Lambda runs `bootstrap`; a container runs the service by its name. */
+export const binaryName = (req: Pick<BuildRequest, 'fn' | 'packaging'>) => (req.packaging === 'lambda' ? 'bootstrap' : req.fn.name);
+
 export type DevBuildRequest = Omit<BuildRequest, 'arch' | 'packaging'> & { release?: boolean };
 
 export interface BuildResult {
