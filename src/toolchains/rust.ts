@@ -6,6 +6,7 @@ import { buildRoot, devDir, stagingDir } from '../project/layout.js';
 import { cargoBinaryOf, cargoWorkspace, localPackagesOf, type CargoWorkspace } from './cargo-workspace.js';
 import { binaryName, type BuildInputs, type BuildRequest, type BuildResult, type DevBuildRequest, type SizeEntry, type Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
+import { remapPathConfig } from './rust-path-remap.js';
 import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
 import { withTargetDirLock } from './target-dir-lock.js';
 
@@ -134,7 +135,8 @@ export const rustToolchain: Toolchain = {
           if (lambda) {
             // cargo-lambda cross-links with zig for Lambda's glibc; one invocation builds every binary.
             const flag = first.arch === 'arm64' ? '--arm64' : '--x86-64';
-            await runTool('cargo', ['lambda', 'build', '--release', flag, ...selectArgs(group.items), '--lambda-dir', out], {
+            const args = ['lambda', 'build', '--release', flag, ...remapPathConfig(group.ws, first.env), ...selectArgs(group.items), '--lambda-dir', out];
+            await runTool('cargo', args, {
               cwd: group.ws.root,
               env: first.env,
               onOutput: first.onOutput,
@@ -144,7 +146,12 @@ export const rustToolchain: Toolchain = {
             for (const { req, bin } of group.items) results.push({ fn: req.fn, binaryPath: await keep(path.join(out, bin, 'bootstrap'), req) });
           } else {
             // A Cloud Run container runs what its Dockerfile builds: cargo build --release for Linux.
-            const exes = await cargoBuildExecutables(group.ws.root, group.items, ['--release', '--target', RUST_TARGET[first.arch]], first);
+            const exes = await cargoBuildExecutables(
+              group.ws.root,
+              group.items,
+              ['--release', '--target', RUST_TARGET[first.arch], ...remapPathConfig(group.ws, first.env)],
+              first,
+            );
             for (const { req, bin } of group.items) results.push({ fn: req.fn, binaryPath: await keep(exes.get(bin)!, req) });
           }
         });
@@ -185,7 +192,12 @@ export const rustToolchain: Toolchain = {
     // The project's release profile with the symbol table kept. A host build: crate proportions do
     // not depend on the arch, and it works where the Lambda arch's std is not installed.
     return withTargetDirLock(ws.targetDir, async () => {
-      const exes = await cargoBuildExecutables(ws.root, [{ pkg: pkg.name, bin }], ['--release', '--config', 'profile.release.strip=false'], req);
+      const exes = await cargoBuildExecutables(
+        ws.root,
+        [{ pkg: pkg.name, bin }],
+        ['--release', '--config', 'profile.release.strip=false', ...remapPathConfig(ws, req.env)],
+        req,
+      );
       return symbolSizesBy(exes.get(bin)!, rustCrateOf, { cwd: req.fn.dir, demangle: true });
     });
   },
