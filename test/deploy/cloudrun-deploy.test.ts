@@ -14,6 +14,8 @@ let project: string;
 let emptyGcloudConfig: string;
 /** Every flag `gcloud run deploy --help` documents (both forms of --[no-]x flags), read once per run. */
 let gcloudFlags: Set<string>;
+/** The flags of the other gcloud commands the READMEs use, by command ('secrets create'), read once. */
+const helpFlags = new Map<string, Set<string>>();
 /** That help text, without its terminal escapes. */
 let gcloudHelp: string;
 
@@ -53,6 +55,32 @@ function gcloudFlagHelp(flag: string): string {
     .slice(at, end < 0 ? undefined : end)
     .join(' ')
     .replace(/\s+/g, ' ');
+}
+
+/**
+ * The gcloud invocations of a shell script, each as its arguments (continuation lines joined,
+ * comments dropped), without what its own `$( )` or parentheses enclose and ending where the line or
+ * an enclosing `$( )` ends — so a nested `$(gcloud …)` is an invocation of its own.
+ */
+function gcloudInvocations(script: string): string[] {
+  const text = script
+    .split('\n')
+    .filter((l) => !l.trim().startsWith('#'))
+    .join('\n')
+    .replace(/\s*\\\n\s*/g, ' ');
+  const out: string[] = [];
+  for (let at = text.indexOf('gcloud '); at >= 0; at = text.indexOf('gcloud ', at + 1)) {
+    let depth = 0;
+    let args = '';
+    for (const c of text.slice(at + 'gcloud '.length)) {
+      if (c === '\n' || (c === ')' && depth === 0)) break;
+      if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (depth === 0) args += c;
+    }
+    out.push(args.trim());
+  }
+  return out;
 }
 
 function parseHelpFlags(help: string): Set<string> {
@@ -355,4 +383,77 @@ describe('svl deploy (Cloud Run)', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--function-url applies to Lambda projects only/);
   });
+
+  it.each(['go', 'rust'])(
+    "the cloudrun-ocr README's (%s) secret setup: every gcloud command and flag exists, and the real gcloud parses them",
+    async (lang) => {
+      const source = await readFile(path.join(REPO_ROOT, 'templates', 'cloudrun-ocr', '_lang', lang, 'README.md.hbs'), 'utf8');
+      const readme = Handlebars.compile(source, { noEscape: true, strict: true })({ name: `ocr-${lang}`, svlVersion: '0.0.0' });
+      const section = readme.slice(readme.indexOf('## Deploy'), readme.indexOf('\n## ', readme.indexOf('## Deploy') + 1));
+      const script = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
+      const invocations = gcloudInvocations(script);
+      const commands = [
+        'secrets create',
+        'secrets add-iam-policy-binding',
+        'secrets versions add',
+        'projects describe',
+        'config get-value',
+        'iam service-accounts create',
+      ];
+        for (const inv of invocations) {
+        const command = commands.find((c) => inv.startsWith(`${c} `));
+        expect(command, `a gcloud command this test knows: gcloud ${inv}`).toBeDefined();
+        if (!helpFlags.has(command!)) {
+          const help = await execa('gcloud', [...command!.split(' '), '--help'], { env: { CLOUDSDK_CONFIG: emptyGcloudConfig }, timeout: 120_000 });
+          helpFlags.set(command!, parseHelpFlags(help.stdout));
+        }
+        const flags = [...inv.matchAll(/(?<![\w-])--[a-z][a-z0-9-]*/g)].map((m) => m[0]);
+        expect(
+          flags.filter((f) => !helpFlags.get(command!)!.has(f)),
+          `gcloud ${inv}`,
+        ).toEqual([]);
+      }
+      expect(invocations.filter((i) => i.startsWith('secrets create gemini-api-key --data-file=-'))).toHaveLength(1);
+      expect(section).toContain('printf %s "$GEMINI_API_KEY" | gcloud secrets create gemini-api-key --data-file=-');
+      expect(invocations.join('\n')).toMatch(
+        /secrets add-iam-policy-binding gemini-api-key --member="serviceAccount:\$SERVICE_ACCOUNT" --role=roles\/secretmanager\.secretAccessor/,
+      );
+      // The template's own svl.json maps the same secret name.
+      const svlJson = JSON.parse(
+        Handlebars.compile(await readFile(path.join(REPO_ROOT, 'templates', 'cloudrun-ocr', '_lang', lang, 'svl.json.hbs'), 'utf8'), {
+          noEscape: true,
+          strict: true,
+        })({
+          name: `ocr-${lang}`,
+          schemaUrl: 'x',
+        }),
+      );
+      expect(svlJson.cloudrun.secrets).toEqual({ GEMINI_API_KEY: 'gemini-api-key' });
+
+      // The script as written, run by sh with the real gcloud (no account, no project): every command must
+      // get past gcloud's argument parser (exit 2 and "argument" would mean a bad flag or value) and stop
+      // at the missing project. Each gcloud call reports its exit code through a wrapper function.
+      const dir = await scratchDir(`readme-secrets-${lang}`);
+      const wrapped = `gcloud() { command gcloud "$@"; echo "svl-test: gcloud $1 $2 exited $?" >&2; }\n${script}`;
+      const r = await execa('sh', ['-c', wrapped], {
+        cwd: dir,
+        env: { CLOUDSDK_CONFIG: emptyGcloudConfig, GEMINI_API_KEY: 'fake-key', NEW_KEY: 'fake-key-2', PATH: process.env.PATH },
+        extendEnv: false,
+        reject: false,
+        timeout: 300_000,
+      });
+      const exits = [...r.stderr.matchAll(/^svl-test: gcloud (\S+ \S+) exited (\d+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+      expect(exits, r.stderr).toEqual([
+        'secrets create 1',
+        'config get-value 0',
+        'projects describe 1',
+        'secrets add-iam-policy-binding 1',
+        'iam service-accounts 1',
+        'secrets versions 1',
+      ]);
+      expect(r.stderr).not.toMatch(/unrecognized arguments|argument --|Invalid choice/);
+      expect(r.stderr.match(/\[project\]/g)?.length, r.stderr).toBeGreaterThanOrEqual(4);
+      await fs.remove(dir);
+    },
+  );
 });
