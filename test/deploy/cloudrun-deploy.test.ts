@@ -400,7 +400,7 @@ describe('svl deploy (Cloud Run)', () => {
         'config get-value',
         'iam service-accounts create',
       ];
-        for (const inv of invocations) {
+      for (const inv of invocations) {
         const command = commands.find((c) => inv.startsWith(`${c} `));
         expect(command, `a gcloud command this test knows: gcloud ${inv}`).toBeDefined();
         if (!helpFlags.has(command!)) {
