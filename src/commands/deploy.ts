@@ -10,7 +10,8 @@ import { FUNCTION_FLAG, FUNCTION_HELP, projectFor } from './support/project-flag
 const HELP = `Usage: svl deploy [--function <name>]... [options]
 
 Deploys the project's functions: Lambda functions with the AWS SDK's default credentials (a few
-at once), Cloud Run services with gcloud. Stale or missing builds are rebuilt first.
+at once), Cloud Run services with gcloud (it prints each service's URL). Stale or missing builds are
+rebuilt first. A service's environment variables and secrets become exactly svl.json's.
 
 Options:
 ${FUNCTION_HELP}
@@ -23,7 +24,8 @@ ${FUNCTION_HELP}
   --endpoint-url <url>   AWS API endpoint (also AWS_ENDPOINT_URL), e.g. a local moto server
   --adopt                take over a Lambda function or IAM role of the same name that svl did not
                          create (without it svl stops and changes nothing)
-  --dry-run              print the plan (Lambda) or the gcloud command (Cloud Run); change nothing
+  --dry-run              print the plan (Lambda) or the gcloud command (Cloud Run, environment
+                         values shown as ***); change nothing
   --json                 machine-readable output
   -h, --help             this help
 `;

@@ -112,7 +112,11 @@ export interface CloudRunSettings {
   cpuBoost?: boolean;
   allowUnauthenticated?: boolean;
   /**
-   * env var name -> Secret Manager secret name (mounted as :latest)
+   * the identity the service runs as (gcloud run deploy --service-account): a service account's email, e.g. ocr-runtime@my-project.iam.gserviceaccount.com. Unset: Cloud Run uses the project's default compute service account (PROJECT_NUMBER-compute@developer.gserviceaccount.com)
+   */
+  serviceAccount?: string;
+  /**
+   * env var name -> Secret Manager secret name (mounted as :latest); the service account must be allowed roles/secretmanager.secretAccessor on each
    */
   secrets?: {
     [k: string]: string;

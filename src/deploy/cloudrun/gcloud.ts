@@ -43,11 +43,24 @@ export async function requireGcloudAccount(g: GcloudEnv): Promise<string> {
   return active;
 }
 
-/** Runs `gcloud <argv>` in the project, streaming each line of its output as it arrives. */
-export async function runGcloud(argv: string[], g: GcloudEnv, onLine: (line: string) => void): Promise<number> {
-  const child = execa('gcloud', argv, { cwd: g.cwd, env: g.env, extendEnv: false, reject: false, all: true, stdin: 'inherit', buffer: false });
-  for await (const line of child.iterable({ from: 'all' })) onLine(line);
+export interface GcloudRun {
+  exitCode: number;
+  /** Its stdout (what --format asked for); gcloud's progress and errors go to stderr, streamed. */
+  stdout: string;
+}
+
+/** Runs `gcloud <argv>` in the project, streaming each stderr line (progress, prompts, errors) as it arrives. */
+export async function runGcloud(argv: string[], g: GcloudEnv, onLine: (line: string) => void): Promise<GcloudRun> {
+  const child = execa('gcloud', argv, {
+    cwd: g.cwd,
+    env: g.env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'inherit',
+    buffer: { stdout: true, stderr: false },
+  });
+  for await (const line of child.iterable({ from: 'stderr' })) onLine(line);
   const result = await child;
   if ((result as { code?: string }).code === 'ENOENT') throw new SvlError(`gcloud is not installed — ${INSTALL_HINT}`);
-  return result.exitCode ?? 1;
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout ?? '') };
 }

@@ -1,13 +1,13 @@
 import { SvlError } from '../../core/errors.js';
 
+export { secretLookingNames } from '../secret-names.js';
+
 /**
  * Lambda refuses an environment whose JSON form is over 4 KB, and its error then quotes the whole
  * environment ("String measured: {…}"). svl checks first, naming the largest variables, never a value.
  * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
  */
 export const ENVIRONMENT_LIMIT_BYTES = 4096;
-
-const SECRET_NAME = /PASSW(OR)?D|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY/i;
 
 export function checkEnvironmentSize(functionName: string, env: Record<string, string>): void {
   const bytes = Buffer.byteLength(JSON.stringify(env));
@@ -21,11 +21,6 @@ export function checkEnvironmentSize(functionName: string, env: Record<string, s
   throw new SvlError(
     `the environment of ${functionName} is ${bytes} bytes, over Lambda's 4 KB limit (${ENVIRONMENT_LIMIT_BYTES}, measured as JSON) — largest: ${largest}; keep large values in S3 or SSM Parameter Store and pass their name`,
   );
-}
-
-/** Variable names that look like they hold a secret (the values are never read for this). */
-export function secretLookingNames(env: Record<string, string>): string[] {
-  return Object.keys(env).filter((k) => SECRET_NAME.test(k));
 }
 
 /**
