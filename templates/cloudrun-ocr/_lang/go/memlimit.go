@@ -29,10 +29,10 @@ func memoryLimitFromCgroup() int64 {
 
 // goMemoryLimit is the soft limit for Go's GC: it collects harder as the heap nears it, so garbage
 // (spent bodies, request copies) is returned before the instance limit is reached.
-func goMemoryLimit(limit int64) int64 { return limit / 8 * 7 }
+func goMemoryLimit(limit int64) int64 { return limit / 4 * 3 }
 
 // defaultMemoryBudget leaves the baseline and a quarter of the rest to the runtime (garbage between
-// collections, stacks, fragmentation): 512 MiB → 300 MiB for requests.
+// collections, stacks, fragmentation): 512 MiB → 252 MiB for requests.
 func defaultMemoryBudget(limit int64) int64 {
 	return max(1<<20, (goMemoryLimit(limit)-baselineBytes)/4*3)
 }
