@@ -23,11 +23,13 @@ var testPNG = encodePNG(8, 8)
 
 func encodePNG(w, h int) []byte {
 	var b bytes.Buffer
-	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+	if err := png.Encode(&b, grey(w, h)); err != nil {
 		panic(err)
 	}
 	return b.Bytes()
 }
+
+func grey(w, h int) *image.Gray { return image.NewGray(image.Rect(0, 0, w, h)) }
 
 // fakeGemini speaks the generateContent REST JSON. answer gets the call number (0-based).
 type fakeGemini struct {
