@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/image/tiff"
@@ -36,7 +37,7 @@ func craftedPNG(w, h uint32, idat []byte) []byte {
 	return b.Bytes()
 }
 
-// zeroRows deflates h rows of w grey pixels (a filter byte each): 12000² compresses to ~140 KB.
+// zeroRows deflates h rows of w grey pixels (a filter byte each).
 func zeroRows(w, h int) []byte {
 	var b bytes.Buffer
 	z, _ := zlib.NewWriterLevel(&b, zlib.BestCompression)
@@ -48,12 +49,16 @@ func zeroRows(w, h int) []byte {
 	return b.Bytes()
 }
 
+// png12000 is a real 12000×12000 PNG of ~140 KB that inflates to 144 MB, built once (deflating
+// takes a second).
+var png12000 = sync.OnceValue(func() []byte { return craftedPNG(12000, 12000, zeroRows(12000, 12000)) })
+
 func TestPixelBudgetRefusesBeforeDecoding(t *testing.T) {
 	fake := newFakeGemini(t, func(w http.ResponseWriter, _ int) { candidates(w, `{"text":"x"}`) })
 	cfg := testConfig(fake.URL)
 	h, _ := newTestServer(t, cfg)
 	cases := map[string][]byte{
-		"12000² PNG that inflates to 144 MB": craftedPNG(12000, 12000, zeroRows(12000, 12000)),
+		"12000² PNG that inflates to 144 MB": png12000(),
 		"50000² header bomb":                 craftedPNG(50000, 50000, []byte{0x78, 0x9c, 0x03, 0x00}),
 	}
 	for name, body := range cases {
