@@ -2,7 +2,7 @@
 // bench/ocr.mjs: crafted and rendered images, a slow-trickle client, a raw POST that survives a
 // reset, and the peak-RSS reader. Loopback only; every wait is bounded.
 import { execa } from 'execa';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import zlib from 'node:zlib';
 
@@ -23,6 +23,14 @@ export async function peakRssMiB(pid) {
   const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
   if (kb === undefined) throw new Error(`no VmHWM in /proc/${pid}/status`);
   return Number(kb) / 1024;
+}
+
+/**
+ * Resets a process's VmHWM to its current RSS (Linux: writing 5 to /proc/<pid>/clear_refs), so
+ * one case's peak is not the previous case's.
+ */
+export async function resetPeakRss(pid) {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import {
   peakRssMiB,
   pngHeaderBomb,
   postImage,
+  resetPeakRss,
   textImage,
   trickle,
   truncateJpegHeader,
@@ -76,8 +77,6 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
   let limitMiB: number;
   let images: Awaited<typeof inputs>;
   let fake: FakeGemini;
-  let gemini: Service;
-  let tesseract: Service;
   const started: Service[] = [];
   const fakes: FakeGemini[] = [];
 
@@ -85,7 +84,25 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
   async function start(env: Record<string, string>): Promise<Service> {
     const service: Service = await startService(binary, { ...baseEnv(), ...env });
     started.push(service);
+    await resetPeakRss(service.child.pid); // each case measures its own peak
     return service;
+  }
+  // One Gemini and one tesseract service per language serve most cases. Each case starts from a
+  // reset peak; a case that crashed one is reported there, and the next case gets a new one.
+  const shared: Record<'gemini' | 'tesseract', { env: () => Record<string, string>; service?: Service }> = {
+    // OCR_QUEUE_SIZE=20 puts the old "admission slot per connection" design (80 + 20 slots) below
+    // the number of tricklers, so a service that holds a slot while reading a body fails.
+    gemini: { env: () => geminiEnv(fake, { OCR_QUEUE_SIZE: '20' }) },
+    tesseract: { env: () => ({ OCR_ENGINE: 'tesseract' }) },
+  };
+  async function service(engine: 'gemini' | 'tesseract'): Promise<Service> {
+    const entry = shared[engine];
+    if (entry.service?.child.exitCode === null) {
+      await resetPeakRss(entry.service.child.pid);
+      return entry.service;
+    }
+    entry.service = await start(entry.env());
+    return entry.service;
   }
   async function fakeGemini(mode: FakeMode = 'ok'): Promise<FakeGemini> {
     const f: FakeGemini = await startFakeGemini({ mode });
@@ -112,9 +129,6 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
     limitMiB = parseMemoryMiB(config.cloudrun?.memory);
     [binary, images] = await Promise.all([buildService(dir, lang, { release: true, cargoTargetDir: CARGO_TARGET_DIR }), inputs]);
     fake = await fakeGemini('ok');
-    // OCR_QUEUE_SIZE=20 keeps the old "admission slot per connection" design (80 + 20 slots)
-    // below the number of tricklers, so a service that holds a slot while reading a body fails.
-    [gemini, tesseract] = await Promise.all([start(geminiEnv(fake, { OCR_QUEUE_SIZE: '20' })), start({ OCR_ENGINE: 'tesseract' })]);
   });
 
   afterAll(async () => {
@@ -127,34 +141,35 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
   });
 
   describe.each(['gemini', 'tesseract'] as const)('engine %s', (engine) => {
-    const service = () => (engine === 'gemini' ? gemini : tesseract);
-
     it('refuses a real 12000×12000 PNG and a 50000×50000 header bomb before decoding: 413 too_many_pixels', { timeout: 60_000 }, async () => {
+      const svc = await service(engine);
       for (const [image, w] of [
         [images.huge, 12_000],
         [images.bomb, 50_000],
       ] as const) {
-        const a: Answer = await postImage(service().url, image, 'image/png');
+        const a: Answer = await postImage(svc.url, image, 'image/png');
         expect(key(a), a.text).toBe('413 too_many_pixels');
         expect(a.message).toMatch(new RegExp(`${w}\\s*[x×]\\s*${w}`));
         expect(a.message).toContain('OCR_MAX_PIXELS');
         // The budget, as 25000000 (any digit grouping) or 25 Mpx.
         expect(a.message?.replace(/(\d)[ _,.'](?=\d{3})/g, '$1')).toMatch(new RegExp(`${MAX_PIXELS}|${MAX_PIXELS / 1e6}\\s*M`));
       }
-      await expectSurvived(service());
+      await expectSurvived(svc);
     });
 
     it('answers 422 bad_image for a PNG cut inside IHDR and a JPEG cut inside its frame header', { timeout: 60_000 }, async () => {
+      const svc = await service(engine);
       for (const image of [images.truncatedPng, images.truncatedJpeg]) {
-        const a: Answer = await postImage(service().url, image);
+        const a: Answer = await postImage(svc.url, image);
         expect(key(a), a.text).toBe('422 bad_image');
         expect(a.message).toBe('the image could not be decoded');
       }
-      await expectSurvived(service());
+      await expectSurvived(svc);
     });
 
     it('takes 10 uploads of 19 MB at once without going over its memory', { timeout: 120_000 }, async () => {
-      const answers: Answer[] = await Promise.all(Array.from({ length: 10 }, () => postImage(service().url, images.nineteenMB, 'image/jpeg')));
+      const svc = await service(engine);
+      const answers: Answer[] = await Promise.all(Array.from({ length: 10 }, () => postImage(svc.url, images.nineteenMB, 'image/jpeg')));
       const counts = tally(answers);
       if (engine === 'gemini') {
         // 19 MB is over the Gemini engine's 14 MiB limit: refused from Content-Length, before the
@@ -162,7 +177,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
         expect(images.nineteenMB.length).toBeGreaterThan(GEMINI_UPLOAD_LIMIT);
         for (const a of answers) expect(['413 too_large', 'reset'], JSON.stringify(counts)).toContain(key(a));
         // The same headers without a body byte: the 413 must come from Content-Length alone.
-        const [headersOnly]: TrickleOutcome[] = await trickle(service().url, {
+        const [headersOnly]: TrickleOutcome[] = await trickle(svc.url, {
           connections: 1,
           contentLength: images.nineteenMB.length,
           intervalMs: 3_600_000,
@@ -185,12 +200,13 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
             .trim(),
         ).toBe(KNOWN_TEXT);
       }
-      await expectSurvived(service());
+      await expectSurvived(svc);
     });
   });
 
   it('80 concurrent 10 MB noisy photos: each served or shed with Retry-After, memory under the limit', { timeout: 180_000 }, async () => {
     expect(images.photo.length).toBeGreaterThan(4_000_000);
+    const gemini = await service('gemini');
     const calls = fake.requests();
     const answers: Answer[] = await Promise.all(Array.from({ length: 80 }, () => postImage(gemini.url, images.photo, 'image/jpeg')));
     const counts = tally(answers);
@@ -204,6 +220,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
   });
 
   it(`${TRICKLERS} slow-trickle uploads get 408 body_timeout and lose their connection; a normal request meanwhile gets 200`, { timeout: 90_000 }, async () => {
+    const gemini = await service('gemini');
     // Each trickler declares 1 MB and sends one byte every 200 ms: it would take 55 hours.
     const attack = trickle(gemini.url, { connections: TRICKLERS, contentLength: 1_000_000, intervalMs: 200, guardMs: 30_000 });
     try {
@@ -230,12 +247,14 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
   describe('engine tesseract', () => {
     it('reads known text back from a TIFF', { timeout: 60_000 }, async () => {
       expect(images.tiff.subarray(0, 4).toString('latin1')).toMatch(/^(II\*\0|MM\0\*)$/);
+      const tesseract = await service('tesseract');
       const a: Answer = await postImage(tesseract.url, images.tiff, 'image/tiff');
       expect(key(a), a.text).toBe('200');
       expect(JSON.parse(a.text).text.replace(/\s+/g, ' ').trim()).toBe(KNOWN_TEXT);
     });
 
     it('answers a corrupt PNG with 422 bad_image and no leptonica text', { timeout: 60_000 }, async () => {
+      const tesseract = await service('tesseract');
       const a: Answer = await postImage(tesseract.url, images.corrupt, 'image/png');
       expect(key(a), a.text).toBe('422 bad_image');
       expect(a.message).toBe('the image could not be decoded');
