@@ -35,6 +35,8 @@ pub struct Config {
     pub request_budget: Duration,
     /// OCR_BODY_TIMEOUT_MS: the whole body must arrive within this, then 408
     pub body_timeout: Duration,
+    /// OCR_HEADER_TIMEOUT_MS: a client must finish its request headers within this (slowloris)
+    pub header_timeout: Duration,
     /// GOOGLE_CLOUD_PROJECT: for trace links in logs
     pub project: Option<String>,
     /// OCR_MAX_SIDE: images are downscaled so the long side is at most this many pixels
@@ -109,6 +111,7 @@ impl Config {
             max_retry_wait: Duration::from_millis(number("OCR_MAX_RETRY_WAIT_MS", 10_000)?),
             request_budget: millis("OCR_REQUEST_TIMEOUT_MS", 60_000)?,
             body_timeout: millis("OCR_BODY_TIMEOUT_MS", 10_000)?,
+            header_timeout: millis("OCR_HEADER_TIMEOUT_MS", 10_000)?,
             project: set("GOOGLE_CLOUD_PROJECT"),
             max_side: positive("OCR_MAX_SIDE", 2048)?.min(16_384) as u32,
             max_pixels: positive("OCR_MAX_PIXELS", 25_000_000)?,

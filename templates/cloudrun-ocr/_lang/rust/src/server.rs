@@ -27,8 +27,6 @@ use crate::sniff::sniff_image;
 
 /// Cloud Run sends SIGTERM and kills the instance 10 s later: leave a margin to flush logs.
 pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(9);
-/// A client must finish sending its headers within this (slowloris); Go's ReadHeaderTimeout.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// What a request costs in work memory when nothing is decoded here (tesseract reads the body).
 const PASS_THROUGH_COST: u64 = 64 * 1024;
 
@@ -70,10 +68,12 @@ pub async fn serve(
     state: Arc<AppState>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Go's ReadHeaderTimeout: a client trickling its headers is cut off.
+    let header_timeout = state.config.header_timeout;
     let app = router(state);
     let graceful = GracefulShutdown::new();
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+    builder.timer(TokioTimer::new()).header_read_timeout(header_timeout);
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
