@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"image"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,8 +18,18 @@ import (
 	"time"
 )
 
-// A PNG as far as sniffing goes; the fake model never decodes it.
-var testPNG = append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{7}, 64)...)
+// A real 8×8 PNG: the header is read for the pixel budget; the fake model never decodes it.
+var testPNG = encodePNG(8, 8)
+
+func encodePNG(w, h int) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, grey(w, h)); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+func grey(w, h int) *image.Gray { return image.NewGray(image.Rect(0, 0, w, h)) }
 
 // fakeGemini speaks the generateContent REST JSON. answer gets the call number (0-based).
 type fakeGemini struct {
@@ -75,6 +87,8 @@ func testConfig(baseURL string) Config {
 	return Config{
 		Engine: "gemini", MaxUploadBytes: 1 << 20, QueueSize: 4, Model: "gemini-2.5-flash-lite", BaseURL: baseURL,
 		CallTimeout: 2 * time.Second, MaxRetries: 2, MaxConcurrent: 4, RequestBudget: 5 * time.Second,
+		MemoryLimit: 512 << 20, MemoryBudget: 64 << 20, MaxPixels: 25_000_000, BodyTimeout: 2 * time.Second,
+		GeminiRPM: 60_000, MaxRetryWait: 10 * time.Second,
 	}
 }
 

@@ -29,6 +29,7 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	applyGoMemoryLimit(cfg.MemoryLimit)
 	engine, err := newEngine(context.Background(), cfg)
 	if err != nil {
 		return err
@@ -37,10 +38,17 @@ func run(log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newServer(cfg, engine, log).routes(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: newServer(cfg, engine, log).routes(),
+		// Slow headers are cut here; the body has its own deadline (OCR_BODY_TIMEOUT_MS) and the
+		// answer a write deadline, set per request in server.go.
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("listening", "host", cfg.Host, "port", cfg.Port, "engine", engine.Name(), "model", cfg.Model)
+	log.Info("listening", "host", cfg.Host, "port", cfg.Port, "engine", engine.Name(), "model", cfg.Model,
+		"memoryLimitMiB", cfg.MemoryLimit>>20, "memoryBudgetBytes", cfg.MemoryBudget, "maxUploadBytes", cfg.MaxUploadBytes)
 
 	stop, cancel := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer cancel()
@@ -61,7 +69,7 @@ func run(log *slog.Logger) error {
 
 func newEngine(ctx context.Context, cfg Config) (Engine, error) {
 	if cfg.Engine == "tesseract" {
-		return newTesseractEngine(envOr("TESSERACT_LANG", "eng")), nil
+		return newTesseractEngine(envOr("TESSERACT_LANG", "eng"), cfg), nil
 	}
 	return newGeminiEngine(ctx, cfg)
 }

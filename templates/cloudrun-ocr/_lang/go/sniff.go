@@ -12,6 +12,8 @@ func sniffImage(b []byte) (mime string, ok bool) {
 		return "image/jpeg", true
 	case len(b) >= 12 && bytes.Equal(b[0:4], []byte("RIFF")) && bytes.Equal(b[8:12], []byte("WEBP")):
 		return "image/webp", true
+	case bytes.HasPrefix(b, []byte("II*\x00")), bytes.HasPrefix(b, []byte("MM\x00*")):
+		return "image/tiff", true
 	case bytes.HasPrefix(b, []byte("%PDF-")):
 		return "application/pdf", true
 	case len(b) >= 12 && bytes.Equal(b[4:8], []byte("ftyp")):
