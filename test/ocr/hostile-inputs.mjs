@@ -105,25 +105,15 @@ async function convert(args) {
   return Buffer.from(stdout);
 }
 
-/** KNOWN_TEXT rendered black on white, large enough for tesseract; format: png | jpg | tiff. */
+/**
+ * KNOWN_TEXT rendered black on white, large enough for tesseract; format: png | jpg | tiff.
+ * 8-bit grayscale without alpha, as a scanner writes it (ImageMagick would otherwise write a
+ * 16-bit or gray+alpha TIFF, which tesseract reads as blank); the TIFF is LZW-compressed.
+ */
 export function textImage(format = 'png') {
-  return convert([
-    '-size',
-    '1400x220',
-    'xc:white',
-    '-fill',
-    'black',
-    '-pointsize',
-    '96',
-    '-gravity',
-    'center',
-    '-annotate',
-    '0',
-    KNOWN_TEXT,
-    '-depth',
-    '8',
-    `${format}:-`,
-  ]);
+  const text = ['-size', '1400x220', 'xc:white', '-fill', 'black', '-pointsize', '96', '-gravity', 'center', '-annotate', '0', KNOWN_TEXT];
+  const gray = ['-depth', '8', '-alpha', 'off', '-type', 'Grayscale', ...(format === 'tiff' ? ['-compress', 'lzw'] : [])];
+  return convert([...text, ...gray, `${format}:-`]);
 }
 
 /** A multi-MB photo-like JPEG (random noise, 3000×2000, quality 92: about 10 MB, 6 Mpx). */
