@@ -116,9 +116,12 @@ export function textImage(format = 'png') {
   return convert([...text, ...gray, `${format}:-`]);
 }
 
-/** A multi-MB photo-like JPEG (random noise, 3000×2000, quality 92: about 10 MB, 6 Mpx). */
+/**
+ * A multi-MB photo-like JPEG: random noise, 3000×2000 (6 Mpx), quality 92 with 4:2:2 chroma —
+ * about 7 MB, inside the contract's "80 × 4–8 MB photos" (4:4:4 would make it 10 MB).
+ */
 export function noisyPhoto() {
-  return convert(['-size', '3000x2000', 'xc:', '+noise', 'Random', '-quality', '92', 'jpg:-']);
+  return convert(['-size', '3000x2000', 'xc:', '+noise', 'Random', '-quality', '92', '-sampling-factor', '4:2:2', 'jpg:-']);
 }
 
 /** `image` followed by zero bytes up to `bytes` (decoders stop at IEND/EOI and ignore the rest). */

@@ -194,7 +194,9 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
       } else {
         expect(images.nineteenMB.length).toBeLessThan(TESSERACT_UPLOAD_LIMIT);
         for (const a of answers) {
-          expect(['200', '413 too_large_for_instance', ...LOAD_SHED], JSON.stringify(counts)).toContain(key(a));
+          // 504 engine_timeout: the contract's bound on a tesseract child that waited or ran too
+          // long (OCR_TESSERACT_TIMEOUT_MS / the request deadline) — a refusal, not a hang.
+          expect(['200', '413 too_large_for_instance', '504 engine_timeout', ...LOAD_SHED], JSON.stringify(counts)).toContain(key(a));
           if (a.status === 429) expect(Number(a.retryAfter)).toBeGreaterThanOrEqual(1);
         }
         expect(counts['200'] ?? 0, `an upload within the limit is served: ${JSON.stringify(counts)}`).toBeGreaterThan(0);
@@ -209,7 +211,7 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
     });
   });
 
-  it('80 concurrent 10 MB noisy photos: each served or shed with Retry-After, memory under the limit', { timeout: 180_000 }, async () => {
+  it('80 concurrent 7 MB noisy photos: each served or shed with Retry-After, memory under the limit', { timeout: 180_000 }, async () => {
     expect(images.photo.length).toBeGreaterThan(4_000_000);
     const gemini = await service('gemini');
     const calls = fake.requests();
