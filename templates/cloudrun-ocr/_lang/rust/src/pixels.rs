@@ -59,9 +59,11 @@ pub fn fitted(width: u32, height: u32, max_side: u32) -> (u32, u32) {
 pub fn read_header(bytes: &[u8], mime: &str) -> Result<Option<ImageHeader>, ApiError> {
     let format = match mime {
         "image/jpeg" => return jpeg_header(bytes).map(Some).ok_or_else(ApiError::bad_image),
+        // Read here rather than by the image crate, which refuses bilevel (fax, scanner) TIFFs
+        // that tesseract reads well.
+        "image/tiff" => return tiff_header(bytes).map(Some).ok_or_else(ApiError::bad_image),
         "image/png" => ImageFormat::Png,
         "image/webp" => ImageFormat::WebP,
-        "image/tiff" => ImageFormat::Tiff,
         _ => return Ok(None),
     };
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -142,6 +144,58 @@ fn jpeg_header(b: &[u8]) -> Option<ImageHeader> {
     }
 }
 
+/// The first IFD's ImageWidth, ImageLength, BitsPerSample and SamplesPerPixel (TIFF 6.0 §2).
+fn tiff_header(b: &[u8]) -> Option<ImageHeader> {
+    let little = b.starts_with(b"II");
+    let u16_at = |at: usize| {
+        let pair = [*b.get(at)?, *b.get(at + 1)?];
+        Some(if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        })
+    };
+    let u32_at = |at: usize| {
+        let quad = [*b.get(at)?, *b.get(at + 1)?, *b.get(at + 2)?, *b.get(at + 3)?];
+        Some(if little {
+            u32::from_le_bytes(quad)
+        } else {
+            u32::from_be_bytes(quad)
+        })
+    };
+    let ifd = u32_at(4)? as usize;
+    let (mut width, mut height, mut bits, mut samples) = (None, None, 1u64, 1u64);
+    for n in 0..usize::from(u16_at(ifd)?) {
+        let entry = ifd + 2 + n * 12;
+        let (tag, kind, count) = (u16_at(entry)?, u16_at(entry + 2)?, u32_at(entry + 4)?);
+        // SHORT (3) or LONG (4); one value sits in the entry, several behind an offset.
+        let value = |index: usize| match (kind, count) {
+            (3, 1..=2) => u16_at(entry + 8 + index * 2).map(u32::from),
+            (3, _) => u16_at(u32_at(entry + 8)? as usize + index * 2).map(u32::from),
+            (4, 1) => u32_at(entry + 8),
+            _ => None,
+        };
+        match tag {
+            256 => width = value(0),
+            257 => height = value(0),
+            258 => bits = u64::from(value(0)?),
+            277 => samples = u64::from(value(0)?),
+            _ => {}
+        }
+    }
+    let (width, height) = (width?, height?);
+    if width == 0 || height == 0 || samples == 0 {
+        return None;
+    }
+    Some(ImageHeader {
+        width,
+        height,
+        bytes_per_pixel: bits.div_ceil(8).max(1) * samples,
+        progressive: false,
+        format: ImageFormat::Tiff,
+    })
+}
+
 #[cfg(test)]
 pub mod tests {
     use super::*;
@@ -210,6 +264,16 @@ pub mod tests {
         assert!(read_header(&jpeg[..jpeg.len() - 2], "image/jpeg").is_err(), "no EOI");
         assert!(read_header(b"\x89PNG\r\n\x1a\n\0\0", "image/png").is_err());
         assert_eq!(read_header(b"%PDF-1.7", "application/pdf").unwrap(), None);
+        assert!(read_header(b"II*\0\x08\0\0\0", "image/tiff").is_err(), "truncated TIFF");
+    }
+
+    #[test]
+    fn tiff_dimensions_come_from_the_first_ifd() {
+        let img = image::DynamicImage::ImageRgb8(image::RgbImage::new(300, 20));
+        let mut tiff = Cursor::new(Vec::new());
+        img.write_to(&mut tiff, ImageFormat::Tiff).unwrap();
+        let header = read_header(tiff.get_ref(), "image/tiff").unwrap().unwrap();
+        assert_eq!((header.width, header.height, header.bytes_per_pixel), (300, 20, 3));
     }
 
     #[test]
