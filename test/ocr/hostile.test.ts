@@ -132,6 +132,9 @@ describe.each(['go', 'rust'] as const)('cloudrun-ocr --lang %s under hostile inp
     expect(generated.exitCode, generated.all).toBe(0);
     const config = await loadConfig(dir);
     limitMiB = parseMemoryMiB(config.cloudrun?.memory);
+    // A template that pins the limit in its environment must pin the memory it deploys with.
+    const pinned = config.environment.OCR_MEMORY_LIMIT_MIB;
+    if (pinned !== undefined) expect(Number(pinned), 'svl.json environment.OCR_MEMORY_LIMIT_MIB vs cloudrun.memory').toBe(limitMiB);
     [binary, images] = await Promise.all([buildService(dir, lang, { release: true, cargoTargetDir: CARGO_TARGET_DIR }), inputs]);
     fake = await fakeGemini('ok');
   });
