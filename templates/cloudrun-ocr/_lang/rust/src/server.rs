@@ -19,7 +19,7 @@ use tokio::time::{timeout_at, Instant};
 use crate::body::read_upload;
 use crate::budget::MemoryBudget;
 use crate::config::Config;
-use crate::engine::{ApiError, Engine};
+use crate::engine::{ApiError, Engine, OcrResult};
 use crate::log::{log, trace_field};
 use crate::pixels::{check_pixels, read_header};
 use crate::preprocess::{prepare, Prepared};
@@ -145,7 +145,7 @@ async fn recognize(
     state: &AppState,
     request: Request,
     start: Instant,
-) -> Result<(crate::engine::OcrResult, &'static str, usize), ApiError> {
+) -> Result<(OcrResult, &'static str, usize), ApiError> {
     let config = &state.config;
     let deadline = start + config.request_budget;
     let upload = read_upload(request, config.max_upload_bytes, &state.budget, config.body_timeout).await?;
@@ -171,7 +171,7 @@ async fn recognize(
         _ => PASS_THROUGH_COST,
     };
     let work = state.budget.admit_work(cost, deadline).await?;
-    let prepared = if decodes_here && header.is_some() {
+    let (prepared, _work) = if decodes_here && header.is_some() {
         let decoder = timeout_at(deadline, state.decoders.clone().acquire_owned())
             .await
             .map_err(|_| ApiError::timeout())?
@@ -190,7 +190,6 @@ async fn recognize(
     } else {
         (Prepared { bytes: image, mime }, work)
     };
-    let (prepared, _work) = prepared;
     let result = state.engine.recognize(prepared, deadline, &state.budget.queue).await?;
     Ok((result, mime, bytes))
 }
