@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Go beside Rust for the cloudrun-ocr template, against a local fake Gemini with a fixed latency:
-// idle RSS, RSS and p50/p99 latency at N concurrent requests, and time from spawn to the first
-// healthy GET /health — printed next to the figures commonly quoted for such services.
+// idle RSS, RSS and p50/p99 latency at N concurrent requests, time from spawn to the first
+// healthy GET /health — printed next to the figures commonly quoted for such services — and the
+// peak RSS (VmHWM) under the hostile mix of test/ocr/hostile-mix.mjs (tricklers, 80 noisy photos,
+// 10 × 19 MB uploads, pixel and header bombs, truncated images) with OCR_MEMORY_LIMIT_MIB set to
+// the generated svl.json's cloudrun.memory.
 //   node bench/ocr.mjs [--concurrency 80] [--rounds 10] [--latency 500] [--starts 7]
 // Generates both projects with the built CLI (GEN="node bin/svl.js new" by default), builds them
 // with release settings (shared CARGO_TARGET_DIR), then measures. Build once: `npm run build`.
@@ -11,6 +14,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { parseMemoryMiB, peakRssMiB } from '../test/ocr/hostile-inputs.mjs';
+import { hostileImages, runHostileMix } from '../test/ocr/hostile-mix.mjs';
 import { buildService, startService } from '../test/ocr/service.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,6 +80,9 @@ async function measure(lang, binary, image, fakeUrl) {
     GEMINI_API_KEY: 'bench-fake-key',
     GEMINI_BASE_URL: fakeUrl,
     GEMINI_MAX_CONCURRENCY: String(CONCURRENCY),
+    // 80 workers × 2 requests/s is ~9600 RPM, over the services' default client-side bucket
+    // (GEMINI_RPM 4000): the latency rows measure the service, not its rate limiter.
+    GEMINI_RPM: '1000000',
   };
   // Start-up: spawn → first 200 from /health, median of several cold starts.
   const startups = [];
@@ -120,6 +128,39 @@ async function measure(lang, binary, image, fakeUrl) {
   }
 }
 
+/**
+ * A fresh service under the hostile mix (Gemini engine against the fake): its peak RSS against the
+ * memory it is configured for, what the mix was answered, and whether a normal request made
+ * during the trickle got 200. A service that exits mid-mix is reported, not thrown.
+ */
+async function measureHostile(binary, limitMiB, images, fakeUrl) {
+  const service = await startService(binary, {
+    OCR_ENGINE: 'gemini',
+    GEMINI_API_KEY: 'bench-fake-key',
+    GEMINI_BASE_URL: fakeUrl,
+    OCR_MEMORY_LIMIT_MIB: String(limitMiB),
+    OCR_BODY_TIMEOUT_MS: '2000',
+    OCR_QUEUE_SIZE: '20',
+  });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peakRssMiB(service.child.pid).then(
+      (p) => (peak = Math.max(peak, p)),
+      () => {},
+    );
+  }, 50);
+  try {
+    const mix = await runHostileMix(service.url, images, { tricklers: TRICKLERS });
+    const alive = service.child.exitCode === null;
+    if (alive) peak = Math.max(peak, await peakRssMiB(service.child.pid));
+    return { limitMiB, peakMiB: peak, alive, ...mix };
+  } finally {
+    clearInterval(sampler);
+    service.child.kill('SIGTERM');
+    await service.child;
+  }
+}
+
 /** The fake Gemini in its own process, so it does not compete with the load generator's event loop. */
 async function startFakeGeminiProcess(latencyMs) {
   const child = execa('node', [path.join(ROOT, 'test', 'ocr', 'fake-gemini.mjs'), String(latencyMs)], { reject: false });
@@ -144,13 +185,16 @@ async function main() {
     { encoding: 'buffer' },
   ).then((r) => Buffer.from(r.stdout));
   const binaries = {};
+  const limits = {};
   for (const lang of ['go', 'rust']) {
     const dir = path.join(WORK, `ocr-${lang}`);
     await fs.remove(dir);
     await execa(GEN[0], [...GEN.slice(1), dir, '--template', 'cloudrun-ocr', '--lang', lang], { cwd: WORK, env: { CI: 'true' } });
     process.stderr.write(`building ${lang} (release)…\n`);
     binaries[lang] = await buildService(dir, lang, { release: true, cargoTargetDir: CARGO_TARGET_DIR });
+    limits[lang] = parseMemoryMiB(JSON.parse(await readFile(path.join(dir, 'svl.json'), 'utf8')).cloudrun.memory);
   }
+  const images = await hostileImages();
   const fake = await startFakeGeminiProcess(LATENCY_MS);
   const results = [];
   try {
@@ -163,6 +207,10 @@ async function main() {
       await load(direct, image, 1);
       const floor = (await load(direct, image, ROUNDS)).latencies;
       results.push({ ...(await measure(lang, binaries[lang], image, fake.url)), floorP99: quantile(floor, 0.99) });
+    }
+    for (const [i, lang] of ['go', 'rust'].entries()) {
+      process.stderr.write(`hostile mix against ${lang}…\n`);
+      results[i].hostile = await measureHostile(binaries[lang], limits[lang], images, fake.url);
     }
   } finally {
     await fake.close();
@@ -181,6 +229,19 @@ async function main() {
     ['p99 / backend latency', f(go.p99 / LATENCY_MS, 2), f(rust.p99 / LATENCY_MS, 2), '', '≤ 1.20'],
     [`spawn → healthy (ms, median of ${STARTS})`, f(go.startupMs), f(rust.startupMs), 'Go 50–200 · Rust 15–50', ''],
     ['requests ok / failed', `${go.requests} / ${go.failures}`, `${rust.requests} / ${rust.failures}`, '', ''],
+    ['memory limit (svl.json cloudrun.memory, MiB)', f(go.hostile.limitMiB, 0), f(rust.hostile.limitMiB, 0), '', ''],
+    ['peak RSS under hostile load (MiB, VmHWM)', f(go.hostile.peakMiB), f(rust.hostile.peakMiB), '', '< memory limit'],
+    ['peak RSS / memory limit', f(go.hostile.peakMiB / go.hostile.limitMiB, 2), f(rust.hostile.peakMiB / rust.hostile.limitMiB, 2), '', '< 1.00'],
+    ['hostile mix: 200 / shed 429·503 / 408 / 413·422 / reset', hostileSummary(go.hostile), hostileSummary(rust.hostile), '', ''],
+    [`normal request during ${TRICKLERS} tricklers`, normalSummary(go.hostile), normalSummary(rust.hostile), '', '200'],
+    [
+      `tricklers answered 408 / ${TRICKLERS}`,
+      String(go.hostile.trickleCounts['408'] ?? 0),
+      String(rust.hostile.trickleCounts['408'] ?? 0),
+      '',
+      String(TRICKLERS),
+    ],
+    ['service alive after the mix', go.hostile.alive ? 'yes' : 'NO (exited)', rust.hostile.alive ? 'yes' : 'NO (exited)', '', 'yes'],
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join(' | ');
@@ -188,6 +249,30 @@ async function main() {
   console.log(line(rows[0]));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows.slice(1)) console.log(line(r));
+  for (const [lang, r] of [
+    ['go', go],
+    ['rust', rust],
+  ]) {
+    console.log(`hostile mix, ${lang}: ${JSON.stringify(r.hostile.counts)}; tricklers ${JSON.stringify(r.hostile.trickleCounts)}`);
+  }
 }
+
+const TRICKLERS = 150;
+
+/**
+ * The hostile mix's answers as served / shed (429, 503) / body timeout (408: the mix runs with
+ * OCR_BODY_TIMEOUT_MS=2000 so the tricklers end) / refused (413, 422) / reset (a refusal that
+ * closed the connection before fetch read it) / anything else.
+ */
+function hostileSummary({ counts }) {
+  const buckets = [0, 0, 0, 0, 0, 0];
+  for (const [k, n] of Object.entries(counts)) {
+    const i = k === '200' ? 0 : /^(429|503)/.test(k) ? 1 : /^408/.test(k) ? 2 : /^(413|422)/.test(k) ? 3 : k === 'reset' ? 4 : 5;
+    buckets[i] += n;
+  }
+  return `${buckets.slice(0, 5).join(' / ')}${buckets[5] ? ` (+${buckets[5]} other)` : ''}`;
+}
+
+const normalSummary = (h) => `${h.normal}${h.duringTrickle ? '' : ' (after the trickle)'}`;
 
 await main();

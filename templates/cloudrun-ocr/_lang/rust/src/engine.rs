@@ -6,8 +6,10 @@ use axum::Json;
 use serde::Serialize;
 use tokio::time::Instant;
 
+use crate::budget::Queue;
 use crate::config::Config;
 use crate::gemini::GeminiEngine;
+use crate::preprocess::Prepared;
 use crate::tesseract::TesseractEngine;
 
 #[derive(Debug, Serialize)]
@@ -30,6 +32,10 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// Logged for operators, never sent to the client.
     pub cause: Option<String>,
+    /// The model's finish or block reason, sent as `error.reason`.
+    pub reason: Option<String>,
+    /// Close the connection after answering: the rest of the body is not worth reading.
+    pub close: bool,
 }
 
 impl ApiError {
@@ -40,7 +46,35 @@ impl ApiError {
             message: message.into(),
             retry_after: None,
             cause: None,
+            reason: None,
+            close: false,
         }
+    }
+
+    pub fn retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after);
+        self
+    }
+
+    pub fn closing(mut self) -> Self {
+        self.close = true;
+        self
+    }
+
+    pub fn bad_image() -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_image",
+            "the image could not be decoded",
+        )
+    }
+
+    pub fn too_large_for_instance(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large_for_instance", message)
+    }
+
+    pub fn internal(code: &'static str, message: &str) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, code, message)
     }
 
     pub fn with_cause(mut self, cause: impl ToString) -> Self {
@@ -63,8 +97,16 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Json(serde_json::json!({ "error": { "code": self.code, "message": self.message } }));
-        let mut response = (self.status, body).into_response();
+        let mut error = serde_json::json!({ "code": self.code, "message": self.message });
+        if let Some(reason) = self.reason {
+            error["reason"] = reason.into();
+        }
+        let mut response = (self.status, Json(serde_json::json!({ "error": error }))).into_response();
+        if self.close {
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
         if let Some(after) = self.retry_after {
             let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
             response
@@ -84,7 +126,7 @@ pub enum Engine {
 impl Engine {
     pub fn from_config(config: &Config) -> Result<Self, String> {
         match config.engine.as_str() {
-            "tesseract" => Ok(Engine::Tesseract(TesseractEngine::new(&config.tesseract_lang))),
+            "tesseract" => Ok(Engine::Tesseract(TesseractEngine::new(config))),
             _ => GeminiEngine::new(config).map(Engine::Gemini),
         }
     }
@@ -96,15 +138,15 @@ impl Engine {
         }
     }
 
-    pub async fn recognize(
-        &self,
-        image: Vec<u8>,
-        mime: &'static str,
-        deadline: Instant,
-    ) -> Result<OcrResult, ApiError> {
+    pub async fn recognize(&self, image: Prepared, deadline: Instant, queue: &Queue) -> Result<OcrResult, ApiError> {
         match self {
-            Engine::Gemini(g) => g.recognize(image, mime, deadline).await,
-            Engine::Tesseract(t) => t.recognize(image, mime, deadline).await,
+            Engine::Gemini(g) => g.recognize(image, deadline, queue).await,
+            Engine::Tesseract(t) => t.recognize(image, deadline).await,
         }
+    }
+
+    /// Whether uploads are decoded and re-encoded here (Gemini) or handed over as they came.
+    pub fn decodes_here(&self) -> bool {
+        matches!(self, Engine::Gemini(_))
     }
 }

@@ -1,21 +1,23 @@
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
-use base64::Engine as _;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 use tokio::time::{sleep, timeout_at, Instant};
 
-use crate::config::Config;
+use crate::breaker::Breaker;
+use crate::budget::Queue;
+use crate::config::{Config, GEMINI_INLINE_LIMIT};
 use crate::engine::{ApiError, OcrResult};
-use crate::preprocess;
+use crate::generate_content::{parse_answer, read_error, request_body};
+use crate::preprocess::Prepared;
 
-const PROMPT: &str = "Transcribe all text in this image exactly as written, preserving line breaks. \
-Do not translate, summarize or describe the image. If there is no text, return an empty string.";
-
-/// Calls the generateContent REST API (https://ai.google.dev/api/generate-content) with an API key.
+/// Calls the generateContent REST API (https://ai.google.dev/api/generate-content) with an API
+/// key, behind a token bucket (GEMINI_RPM) and one circuit breaker shared by all requests.
 pub struct GeminiEngine {
     http: reqwest::Client,
     url: String,
@@ -23,9 +25,20 @@ pub struct GeminiEngine {
     model: String,
     call_timeout: Duration,
     max_retries: u32,
-    max_side: u32,
+    max_retry_wait: Duration,
     /// Global cap on Gemini calls in flight.
     slots: Arc<Semaphore>,
+    limiter: DefaultDirectRateLimiter,
+    clock: DefaultClock,
+    breaker: Breaker,
+}
+
+/// How long a retried call needs at least, so a retry that cannot finish is not started.
+const CALL_AT_LEAST: Duration = Duration::from_secs(1);
+
+fn overloaded(after: Duration, message: &str) -> ApiError {
+    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "model_overloaded", message)
+        .retry_after(after.max(Duration::from_secs(1)))
 }
 
 impl GeminiEngine {
@@ -35,6 +48,9 @@ impl GeminiEngine {
             .pool_max_idle_per_host(config.max_concurrent)
             .build()
             .map_err(|e| format!("http client: {e}"))?;
+        let rpm = NonZeroU32::new(config.gemini_rpm).ok_or("GEMINI_RPM must be at least 1")?;
+        // A burst of a second's worth: smooth enough for per-minute quotas, no stall at start.
+        let burst = NonZeroU32::new((config.gemini_rpm / 60).max(1)).expect("at least 1");
         Ok(GeminiEngine {
             http,
             url: format!(
@@ -46,81 +62,79 @@ impl GeminiEngine {
             model: config.model.clone(),
             call_timeout: config.call_timeout,
             max_retries: config.max_retries,
-            max_side: config.max_side,
+            max_retry_wait: config.max_retry_wait,
             slots: Arc::new(Semaphore::new(config.max_concurrent)),
+            limiter: RateLimiter::direct(Quota::per_minute(rpm).allow_burst(burst)),
+            clock: DefaultClock::default(),
+            breaker: Breaker::new(),
         })
     }
 
-    pub async fn recognize(
-        &self,
-        image: Vec<u8>,
-        mime: &'static str,
-        deadline: Instant,
-    ) -> Result<OcrResult, ApiError> {
-        let max_side = self.max_side;
-        let (image, mime) = tokio::task::spawn_blocking(move || preprocess::shrink(image, mime, max_side))
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "preprocess_failed",
-                    "could not prepare the image",
-                )
-            })?;
-        let body = request_body(&image, mime);
-        let _slot = timeout_at(deadline, self.slots.acquire())
-            .await
-            .map_err(|_| ApiError::timeout())?;
+    pub async fn recognize(&self, image: Prepared, deadline: Instant, queue: &Queue) -> Result<OcrResult, ApiError> {
+        let body = request_body(&image.bytes, image.mime);
+        drop(image);
+        if body.len() as u64 > GEMINI_INLINE_LIMIT {
+            return Err(ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large_for_model",
+                format!(
+                    "the request would be {} bytes in base64, over Gemini's 20 MB inline limit: send a smaller image",
+                    body.len()
+                ),
+            ));
+        }
+        let body = Bytes::from(body); // retries share it
+        let _slot = match self.slots.try_acquire() {
+            Ok(slot) => slot,
+            Err(_) => {
+                let _place = queue.enter()?;
+                timeout_at(deadline, self.slots.acquire())
+                    .await
+                    .map_err(|_| ApiError::timeout())?
+                    .map_err(|_| ApiError::timeout())?
+            }
+        };
         let mut attempt = 0;
         loop {
-            let call = self
-                .http
-                .post(&self.url)
-                .header("x-goog-api-key", &self.api_key)
-                .json(&body)
-                .timeout(self.call_timeout)
-                .send();
-            let response = match timeout_at(deadline, call).await {
-                Err(_) => return Err(ApiError::timeout()),
-                Ok(Err(e)) if e.is_timeout() => return Err(ApiError::timeout()),
-                Ok(Err(e)) => {
-                    return Err(ApiError::new(
-                        StatusCode::BAD_GATEWAY,
-                        "model_unreachable",
-                        "could not reach the model",
-                    )
-                    .with_cause(e))
-                }
-                Ok(Ok(response)) => response,
-            };
-            let status = response.status();
-            let bytes = match timeout_at(deadline, response.bytes()).await {
-                Err(_) => return Err(ApiError::timeout()),
-                Ok(Err(e)) if e.is_timeout() => return Err(ApiError::timeout()),
-                Ok(Err(_)) => return Err(ApiError::unusable("the model's answer was cut off")),
-                Ok(Ok(bytes)) => bytes,
-            };
+            self.take_token(deadline).await?;
+            let permit = self
+                .breaker
+                .permit(Instant::now())
+                .map_err(|wait| overloaded(wait, "the model is overloaded or out of quota; retry later"))?;
+            let (status, answer) = self.call(body.clone(), deadline).await?;
             if status.is_success() {
-                return self.parse(&bytes);
+                permit.succeeded();
+                let answer = parse_answer(&answer)?;
+                return Ok(OcrResult {
+                    text: answer.text,
+                    lines: answer.lines,
+                    language: answer.language,
+                    model: answer.model_version.unwrap_or_else(|| self.model.clone()),
+                });
             }
-            if status != StatusCode::TOO_MANY_REQUESTS && !status.is_server_error() {
+            let (is_overload, retry_info) = read_error(status, &answer);
+            if !is_overload && !status.is_server_error() {
+                permit.succeeded();
                 return Err(ApiError::new(
                     StatusCode::BAD_GATEWAY,
                     "model_rejected_request",
                     format!("the model answered {status}"),
                 )
-                .with_cause(String::from_utf8_lossy(&bytes)));
+                .with_cause(String::from_utf8_lossy(&answer)));
             }
-            let delay = retry_delay(&bytes).unwrap_or_else(|| Duration::from_millis(500 << attempt.min(6)));
-            if attempt >= self.max_retries || Instant::now() + delay > deadline {
-                if status == StatusCode::TOO_MANY_REQUESTS {
-                    let mut error = ApiError::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "model_overloaded",
-                        "the model keeps answering 429; retry later",
+            let delay = if is_overload {
+                permit.overloaded(Instant::now(), retry_info)
+            } else {
+                permit.succeeded();
+                retry_info.unwrap_or_else(|| Duration::from_millis(500 << attempt.min(6)))
+            };
+            let fits = delay <= self.max_retry_wait && Instant::now() + delay + CALL_AT_LEAST <= deadline;
+            if attempt >= self.max_retries || !fits {
+                if is_overload {
+                    return Err(
+                        overloaded(delay, "the model is overloaded or out of quota; retry later")
+                            .with_cause(format!("{status} after {} calls", attempt + 1)),
                     );
-                    error.retry_after = Some(delay.max(Duration::from_secs(1)));
-                    return Err(error);
                 }
                 return Err(ApiError::new(
                     StatusCode::BAD_GATEWAY,
@@ -133,119 +147,54 @@ impl GeminiEngine {
         }
     }
 
-    fn parse(&self, bytes: &[u8]) -> Result<OcrResult, ApiError> {
-        let response: GenerateResponse = serde_json::from_slice(bytes)
-            .map_err(|_| ApiError::unusable("the model's answer is not generateContent JSON"))?;
-        let text: String = response
-            .candidates
-            .into_iter()
-            .flatten()
-            .take(1)
-            .flat_map(|c| c.content.and_then(|c| c.parts).unwrap_or_default())
-            .filter_map(|p| p.text)
-            .collect();
-        if text.is_empty() {
-            return Err(ApiError::unusable("the model returned no text"));
-        }
-        let answer: ModelAnswer = serde_json::from_str(&text)
-            .map_err(|_| ApiError::unusable("the model's answer is not the requested JSON"))?;
-        Ok(OcrResult {
-            text: answer.text,
-            lines: answer.lines,
-            language: answer.language.filter(|l| !l.is_empty()),
-            model: response.model_version.unwrap_or_else(|| self.model.clone()),
-        })
-    }
-}
-
-/// The generateContent request: image inline (bare base64, no `data:` prefix), temperature 0 and a
-/// response schema so the answer is JSON we can parse instead of prose.
-pub fn request_body(image: &[u8], mime: &str) -> Value {
-    json!({
-        "contents": [{
-            "role": "user",
-            "parts": [
-                { "inline_data": { "mime_type": mime, "data": base64::engine::general_purpose::STANDARD.encode(image) } },
-                { "text": PROMPT }
-            ]
-        }],
-        "generationConfig": {
-            "temperature": 0,
-            "responseMimeType": "application/json",
-            "responseSchema": {
-                "type": "OBJECT",
-                "properties": {
-                    "text": { "type": "STRING", "description": "all text, lines separated by \\n" },
-                    "lines": { "type": "ARRAY", "items": { "type": "STRING" } },
-                    "language": { "type": "STRING", "description": "BCP-47 code of the main language" }
-                },
-                "required": ["text"]
+    /// One call: its status and body, or why there is none.
+    async fn call(&self, body: Bytes, deadline: Instant) -> Result<(StatusCode, Bytes), ApiError> {
+        let call = self
+            .http
+            .post(&self.url)
+            .header("x-goog-api-key", &self.api_key)
+            .header("content-type", "application/json")
+            .body(body)
+            .timeout(self.call_timeout)
+            .send();
+        let response = match timeout_at(deadline, call).await {
+            Err(_) => return Err(ApiError::timeout()),
+            Ok(Err(e)) if e.is_timeout() => return Err(ApiError::timeout()),
+            Ok(Err(e)) => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "model_unreachable",
+                    "could not reach the model",
+                )
+                .with_cause(e.without_url()))
             }
+            Ok(Ok(response)) => response,
+        };
+        let status = StatusCode::from_u16(response.status().as_u16()).unwrap_or(StatusCode::BAD_GATEWAY);
+        match timeout_at(deadline, response.bytes()).await {
+            Err(_) => Err(ApiError::timeout()),
+            Ok(Err(e)) if e.is_timeout() => Err(ApiError::timeout()),
+            Ok(Err(_)) => Err(ApiError::unusable("the model's answer was cut off")),
+            Ok(Ok(bytes)) => Ok((status, bytes)),
         }
-    })
-}
+    }
 
-/// google.rpc.RetryInfo in the error details: `"retryDelay": "1.5s"`.
-fn retry_delay(error_body: &[u8]) -> Option<Duration> {
-    let error: GoogleError = serde_json::from_slice(error_body).ok()?;
-    error.error.details.iter().find_map(|d| {
-        let is_retry_info = d.get("@type")?.as_str()?.ends_with("google.rpc.RetryInfo");
-        let seconds: f64 = d.get("retryDelay")?.as_str()?.strip_suffix('s')?.parse().ok()?;
-        (is_retry_info && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds))
-    })
-}
-
-#[derive(Deserialize)]
-struct GenerateResponse {
-    candidates: Option<Vec<Candidate>>,
-    #[serde(rename = "modelVersion")]
-    model_version: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Candidate {
-    content: Option<Content>,
-}
-
-#[derive(Deserialize)]
-struct Content {
-    parts: Option<Vec<Part>>,
-}
-
-#[derive(Deserialize)]
-struct Part {
-    text: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ModelAnswer {
-    text: String,
-    #[serde(default)]
-    lines: Vec<String>,
-    language: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct GoogleError {
-    error: GoogleErrorBody,
-}
-
-#[derive(Deserialize)]
-struct GoogleErrorBody {
-    #[serde(default)]
-    details: Vec<Value>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_retry_info() {
-        let body = br#"{"error":{"code":429,"status":"RESOURCE_EXHAUSTED","details":[
-            {"@type":"type.googleapis.com/google.rpc.QuotaFailure"},
-            {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1.5s"}]}}"#;
-        assert_eq!(retry_delay(body), Some(Duration::from_millis(1500)));
-        assert_eq!(retry_delay(b"not json"), None);
+    /// Waits for a token of the GEMINI_RPM bucket, but only while the request can still use it.
+    async fn take_token(&self, deadline: Instant) -> Result<(), ApiError> {
+        loop {
+            let Err(not_until) = self.limiter.check() else {
+                return Ok(());
+            };
+            let wait = not_until.wait_time_from(self.clock.now());
+            if Instant::now() + wait > deadline {
+                return Err(ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "rate_limited",
+                    "this service's Gemini request rate (GEMINI_RPM) is used up; retry later",
+                )
+                .retry_after(wait));
+            }
+            sleep(wait).await;
+        }
     }
 }

@@ -14,6 +14,7 @@ use ocr_service::server::{serve, AppState};
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    return_freed_buffers_to_the_os();
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -47,4 +48,16 @@ async fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     log("INFO", "stopped", None, json!({}));
     Ok(())
+}
+
+/// glibc raises its mmap threshold after each large free (up to 32 MiB); image buffers then come
+/// from heap arenas that keep their pages, and RSS creeps past the memory budget. A fixed
+/// threshold sends every large buffer through mmap, back to the OS when freed.
+fn return_freed_buffers_to_the_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 4);
+    }
 }

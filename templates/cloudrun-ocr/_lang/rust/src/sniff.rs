@@ -10,6 +10,9 @@ pub fn sniff_image(b: &[u8]) -> Option<&'static str> {
     if b.len() >= 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP" {
         return Some("image/webp");
     }
+    if b.starts_with(b"II*\0") || b.starts_with(b"MM\0*") {
+        return Some("image/tiff");
+    }
     if b.starts_with(b"%PDF-") {
         return Some("application/pdf");
     }
@@ -30,7 +33,9 @@ mod tests {
 
     #[test]
     fn sniffs_by_magic_number() {
-        let cases: [(&[u8], Option<&str>); 7] = [
+        let cases: [(&[u8], Option<&str>); 9] = [
+            (b"II*\0\x08\0\0\0", Some("image/tiff")),
+            (b"MM\0*\0\0\0\x08", Some("image/tiff")),
             (b"\x89PNG\r\n\x1a\nrest", Some("image/png")),
             (b"\xff\xd8\xff\xe0rest", Some("image/jpeg")),
             (b"RIFF\0\0\0\0WEBPVP8", Some("image/webp")),

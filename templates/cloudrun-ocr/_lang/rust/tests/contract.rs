@@ -333,3 +333,273 @@ async fn rejected_request_is_502_and_not_retried() {
     assert_eq!(body["error"]["code"], "model_rejected_request");
     assert_eq!(fake.calls.load(Ordering::SeqCst), 1, "a 403 must not be retried");
 }
+
+// ---- hostile input -------------------------------------------------------------------------
+
+/// A PNG that declares `width`×`height` but carries one tiny IDAT: no pixels are allocated.
+fn png_header_bomb(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &byte in bytes {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8; 4], data: &[u8]| {
+        png.extend((data.len() as u32).to_be_bytes());
+        let start = png.len();
+        png.extend(kind);
+        png.extend(data);
+        let crc = crc32(&png[start..]);
+        png.extend(crc.to_be_bytes());
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0, 0, 0, 0, 1]);
+    chunk(b"IEND", &[]);
+    png
+}
+
+fn host(service: &str) -> String {
+    service.trim_start_matches("http://").to_string()
+}
+
+/// Reads what the server sends until it closes, bounded; returns the status code.
+async fn status_until_closed(stream: &mut tokio::net::TcpStream) -> Option<u16> {
+    use tokio::io::AsyncReadExt;
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server closes the connection")
+        .ok()?;
+    let text = String::from_utf8_lossy(&answer);
+    text.split(' ').nth(1)?.parse().ok()
+}
+
+#[tokio::test]
+async fn header_bombs_are_refused_before_decoding() {
+    let fake = fake_gemini(|_| candidates(r#"{"text":"x"}"#)).await;
+    let service = start_service(&fake.url, &[]).await;
+    for side in [12_000, 50_000] {
+        let (status, _, body) = post_image(&service, png_header_bomb(side, side), "image/png").await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert_eq!(body["error"]["code"], "too_many_pixels");
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("{side}×{side}")) && message.contains("OCR_MAX_PIXELS"),
+            "{message}"
+        );
+    }
+    // Under the pixel budget but over this instance's work memory: named, not attempted.
+    let service = start_service(
+        &fake.url,
+        &[("OCR_MAX_PIXELS", "200000000"), ("OCR_MEMORY_LIMIT_MIB", "256")],
+    )
+    .await;
+    let (status, _, body) = post_image(&service, png_header_bomb(12_000, 12_000), "image/png").await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert_eq!(body["error"]["code"], "too_large_for_instance");
+    assert!(body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("OCR_MEMORY_LIMIT_MIB"));
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn truncated_images_are_422_and_tiff_is_converted() {
+    let fake = fake_gemini(|_| candidates(r#"{"text":"tiff text"}"#)).await;
+    let service = start_service(&fake.url, &[]).await;
+    let mut truncated = test_png();
+    truncated.truncate(truncated.len() / 2);
+    let (status, _, body) = post_image(&service, truncated, "image/png").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("bad_image"))
+    );
+    assert_eq!(body["error"]["message"], "the image could not be decoded");
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 0);
+
+    let png = image::load_from_memory(&test_png()).unwrap();
+    let mut tiff = Cursor::new(Vec::new());
+    png.write_to(&mut tiff, image::ImageFormat::Tiff).unwrap();
+    let (status, _, body) = post_image(&service, tiff.into_inner(), "application/octet-stream").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let sent = &fake.requests.lock().unwrap()[0].2;
+    assert_eq!(
+        sent["contents"][0]["parts"][0]["inline_data"]["mime_type"], "image/png",
+        "Gemini reads no TIFF"
+    );
+}
+
+#[tokio::test]
+async fn a_trickling_body_gets_408_while_others_are_served() {
+    use tokio::io::AsyncWriteExt;
+    let fake = fake_gemini(|_| candidates(r#"{"text":"still served"}"#)).await;
+    let service = start_service(&fake.url, &[("OCR_BODY_TIMEOUT_MS", "500")]).await;
+    let mut trickler = tokio::net::TcpStream::connect(host(&service)).await.unwrap();
+    trickler
+        .write_all(b"POST /v1/ocr HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n\x89")
+        .await
+        .unwrap();
+    let (status, _, body) = post_image(&service, test_png(), "image/png").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(status_until_closed(&mut trickler).await, Some(408));
+}
+
+#[tokio::test]
+async fn slow_headers_are_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let fake = fake_gemini(|_| candidates(r#"{"text":"x"}"#)).await;
+    let service = start_service(&fake.url, &[("OCR_HEADER_TIMEOUT_MS", "300")]).await;
+    let mut slow = tokio::net::TcpStream::connect(host(&service)).await.unwrap();
+    slow.write_all(b"POST /v1/ocr HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let started = Instant::now();
+    let status = status_until_closed(&mut slow).await;
+    assert!(matches!(status, None | Some(408)), "{status:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn uploads_past_the_receive_budget_get_429_busy() {
+    use tokio::io::AsyncWriteExt;
+    let fake = fake_gemini(|_| candidates(r#"{"text":"x"}"#)).await;
+    // A third of 12 MiB for bodies: room for two 1.5 MiB uploads, not three.
+    let service = start_service(
+        &fake.url,
+        &[
+            ("OCR_MEMORY_BUDGET_BYTES", "12582912"),
+            ("OCR_BODY_TIMEOUT_MS", "60000"),
+        ],
+    )
+    .await;
+    let mut upload = test_png();
+    upload.resize(1536 * 1024, 0);
+    let mut uploads = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (address, upload) = (host(&service), upload.clone());
+        uploads.spawn(async move {
+            let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            let head = format!(
+                "POST /v1/ocr HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+                upload.len() + 1
+            );
+            // One byte short: a held upload never completes. A refused one may be cut off
+            // mid-write (the server closes), so write errors are expected.
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(&upload).await;
+            status_until_closed(&mut stream).await
+        });
+    }
+    // At least two are refused (429, or a reset when the server closed on unread bytes).
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let refused = tokio::time::timeout(Duration::from_secs(20), uploads.join_next())
+            .await
+            .expect("uploads past the budget are refused at once")
+            .unwrap()
+            .unwrap();
+        assert!(matches!(refused, None | Some(429)), "{refused:?}");
+        statuses.push(refused);
+    }
+    // While bodies hold most of the budget, a normal upload is still served.
+    let (status, _, body) = post_image(&service, test_png(), "image/png").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, retry_after, body) = post_image(&service, upload.clone(), "image/png").await;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        assert_eq!(body["error"]["code"], "busy");
+        assert_eq!(retry_after.as_deref(), Some("1"));
+        statuses.push(Some(429));
+    }
+    assert!(
+        statuses.contains(&Some(429)),
+        "{statuses:?}: one refusal arrives as 429 busy"
+    );
+    uploads.abort_all();
+}
+
+#[tokio::test]
+async fn long_retry_info_answers_at_once_and_opens_the_breaker() {
+    let fake = fake_gemini(|_| google_error(StatusCode::TOO_MANY_REQUESTS, Some("45s"))).await;
+    let service = start_service(&fake.url, &[("OCR_REQUEST_TIMEOUT_MS", "60000")]).await;
+    let started = Instant::now();
+    let (status, retry_after, body) = post_image(&service, test_png(), "image/png").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(body["error"]["code"], "model_overloaded");
+    assert_eq!(retry_after.as_deref(), Some("45"));
+    assert!(started.elapsed() < Duration::from_secs(5), "no 45 s wait");
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 1);
+    // Open: the next requests are answered without calling Gemini.
+    for _ in 0..3 {
+        let (status, retry_after, _) = post_image(&service, test_png(), "image/png").await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        let seconds: u64 = retry_after.unwrap().parse().unwrap();
+        assert!((40..=45).contains(&seconds), "{seconds}");
+    }
+    assert_eq!(fake.calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn quota_exhaustion_costs_at_most_one_call_per_request() {
+    let fake = fake_gemini(|_| google_error(StatusCode::TOO_MANY_REQUESTS, None)).await;
+    let service = start_service(&fake.url, &[("GEMINI_MAX_RETRIES", "0")]).await;
+    let wave = || {
+        let service = service.clone();
+        futures_join((0..10).map(move |_| {
+            let service = service.clone();
+            tokio::spawn(async move { post_image(&service, test_png(), "image/png").await })
+        }))
+    };
+    for (status, _, body) in wave().await {
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::SERVICE_UNAVAILABLE, Some("model_overloaded"))
+        );
+    }
+    let first = fake.calls.load(Ordering::SeqCst);
+    assert!((1..=10).contains(&first), "{first} calls for 10 requests");
+    for (status, _, _) in wave().await {
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    }
+    assert_eq!(
+        fake.calls.load(Ordering::SeqCst),
+        first,
+        "no calls while the breaker is open"
+    );
+}
+
+async fn futures_join<T: Send + 'static>(tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for task in tasks.collect::<Vec<_>>() {
+        out.push(task.await.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn refusals_are_422_with_the_reason() {
+    let answers = [
+        json!({ "candidates": [{ "finishReason": "SAFETY" }] }),
+        json!({ "promptFeedback": { "blockReason": "PROHIBITED_CONTENT" } }),
+    ];
+    for (answer, reason) in answers.into_iter().zip(["SAFETY", "PROHIBITED_CONTENT"]) {
+        let fake = fake_gemini(move |_| Json(answer.clone()).into_response()).await;
+        let service = start_service(&fake.url, &[]).await;
+        let (status, _, body) = post_image(&service, test_png(), "image/png").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["code"], "model_refused");
+        assert_eq!(body["error"]["reason"], reason);
+        assert_eq!(body["error"]["message"], format!("the model stopped: {reason}"));
+        assert_eq!(fake.calls.load(Ordering::SeqCst), 1, "a refusal is not retried");
+    }
+}
