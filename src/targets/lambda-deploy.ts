@@ -44,7 +44,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
         desired: desiredFunction(artifact.fn),
         zip: artifact.zip,
         roleArn: flags.role,
-        functionUrl: flags.functionUrl,
+        functionUrl: artifact.fn.functionUrl,
         alias: flags.alias,
         adopt: flags.adopt,
         dryRun: flags.dryRun,

@@ -58,7 +58,7 @@ afterAll(async () => {
 describe('svl deploy (Lambda, against moto)', () => {
   it('--dry-run before the first deploy prints a create plan and creates nothing', async () => {
     // No artifact yet: svl deploy builds it (locally) before planning; AWS is only read.
-    const r = await deploy(['--dry-run', '--function-url', '--alias', 'live']);
+    const r = await deploy(['--dry-run', '--function-url', 'public', '--alias', 'live']);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stderr).toContain('building svl-deploy-hello for arm64');
     firstZip = await fx.readZip();
@@ -70,7 +70,7 @@ describe('svl deploy (Lambda, against moto)', () => {
   });
 
   it('first deploy creates the role, the function and its URL', async () => {
-    const r = await deploy(['--function-url', '--json']);
+    const r = await deploy(['--function-url', 'public', '--json']);
     expect(r.exitCode, r.all).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({
@@ -106,7 +106,7 @@ describe('svl deploy (Lambda, against moto)', () => {
 
   it('a second deploy with the same zip uploads nothing and adds each URL permission exactly once', async () => {
     const before = await lambda.send(new GetFunctionCommand({ FunctionName: fx.name }));
-    const r = await deploy(['--function-url']);
+    const r = await deploy(['--function-url', 'public']);
     expect(r.exitCode, r.all).toBe(0);
     expect(r.stdout).toContain('code unchanged');
     expect(r.stdout).toMatch(/config\s+unchanged/);
@@ -173,11 +173,22 @@ describe('svl deploy (Lambda, against moto)', () => {
 });
 
 describe('svl deploy (Lambda) repairs a function URL changed by hand', () => {
-  it('switches an AWS_IAM URL back to NONE and keeps one statement of each kind', async () => {
+  it('keeps an AWS_IAM URL as it is when nothing says otherwise; public switches it back to NONE with one statement of each kind', async () => {
     await lambda.send(new UpdateFunctionUrlConfigCommand({ FunctionName: fx.name, AuthType: 'AWS_IAM' }));
-    const r = await deploy(['--function-url', '--json']);
+    const kept = await deploy(['--json']);
+    expect(kept.exitCode, kept.all).toBe(0);
+    expect(JSON.parse(kept.stdout).functionUrl).toMatchObject({ action: 'keep', authType: 'AWS_IAM' });
+    expect(await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fx.name }))).toMatchObject({ AuthType: 'AWS_IAM' });
+    const r = await deploy(['--function-url', 'public', '--json']);
     expect(r.exitCode, r.all).toBe(0);
-    expect(JSON.parse(r.stdout).functionUrl).toEqual({ action: 'update', permissionsAdded: [] });
+    expect(JSON.parse(r.stdout).functionUrl).toEqual({
+      action: 'update',
+      choice: 'public',
+      authType: 'NONE',
+      previousAuthType: 'AWS_IAM',
+      permissionsAdded: [],
+      permissionsRemoved: [],
+    });
     expect(await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: fx.name }))).toMatchObject({ AuthType: 'NONE' });
     const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: fx.name }))).Policy!);
     expect(policy.Statement.map((st: { Action: string }) => st.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
@@ -187,7 +198,7 @@ describe('svl deploy (Lambda) repairs a function URL changed by hand', () => {
 describe('svl deploy (Lambda) on a terminal', () => {
   it('shows a clack spinner while working, then the result', async () => {
     // util-linux `script` gives the CLI a real pseudo-terminal (stdin and stdout are TTYs).
-    const r = await execa('script', ['-qec', `stty cols 100 rows 40; node ${SVL_BIN} deploy --function-url`, '/dev/null'], {
+    const r = await execa('script', ['-qec', `stty cols 100 rows 40; node ${SVL_BIN} deploy --function-url public`, '/dev/null'], {
       cwd: fx.dir,
       env: { ...moto.env, CI: undefined, NO_COLOR: '1' },
       extendEnv: true,

@@ -23,7 +23,8 @@ import { createRole, ensureUsableRole, executionRoleName, findRole } from './exe
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
 import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
-import { applyFunctionUrl, plannedUrlChanges, readUrlState, URL_PERMISSIONS, type UrlState } from './function-url.js';
+import { applyUrlPlan, describeUrlPlan, NO_URL, planUrl, readUrlState, type UrlPlan, type UrlTarget } from './function-url.js';
+import type { FunctionUrlAuth } from '../../project/project.js';
 import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
 
 /** Lambda's limit for a zip uploaded in the request itself (larger ones must go through S3). */
@@ -35,7 +36,8 @@ export interface LambdaDeployRequest {
   zip: Buffer;
   /** --role: use this execution role instead of creating/reusing svl's. */
   roleArn?: string;
-  functionUrl: boolean;
+  /** iam, public or none; undefined: an existing URL is kept as it is. */
+  functionUrl?: FunctionUrlAuth;
   alias?: string;
   dryRun: boolean;
   progress: Progress;
@@ -59,7 +61,7 @@ export interface LambdaDeployReport {
   changedFields: string[];
   tagsChanged: string[];
   role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep' };
-  functionUrl?: { action: 'create' | 'update' | 'keep'; permissionsAdded: string[] };
+  functionUrl?: UrlPlan;
 }
 
 /** What exists in AWS right now, kept up to date so a failure can say so. */
@@ -242,13 +244,6 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   report.functionArn = config.FunctionArn;
   report.version = '$LATEST';
 
-  if (req.functionUrl) {
-    progress.step('configuring the function URL');
-    const state = await readUrlState(lambda, desired.name);
-    const planned = plannedUrlChanges(state);
-    report.url = await applyFunctionUrl(lambda, desired.name, state, (what) => ledger.set(`url:${what}`, what));
-    report.functionUrl = { action: planned.url, permissionsAdded: planned.permissions };
-  }
   if (req.alias) {
     progress.step(`publishing a version for alias ${req.alias}`);
     const published = await awsCall('lambda:PublishVersion', () =>
@@ -258,6 +253,8 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     ledger.set('version', `version ${published.Version} published`);
     report.alias = { name: req.alias, action: await pointAlias(req, req.alias, published.Version!) };
   }
+  // After the alias exists: with --alias the URL is the alias's.
+  await urlStep(req, report, ledger);
   progress.done(`deployed ${desired.name}`);
   return report;
 }
@@ -297,18 +294,37 @@ async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport,
 
 /** Dry run: read the URL, policy and alias state and report what a real run would change. */
 async function planRest(req: LambdaDeployRequest, report: LambdaDeployReport, functionArn: string | undefined): Promise<LambdaDeployReport> {
-  if (req.functionUrl) {
-    const state: UrlState = functionArn ? await readUrlState(req.clients.lambda, req.desired.name) : { statementIds: new Set() };
-    const planned = plannedUrlChanges(state);
+  const aliasFound = req.alias && functionArn ? await aliasExists(req, req.alias) : false;
+  if (req.alias) report.alias = { name: req.alias, action: aliasFound ? 'update' : 'create' };
+  // A function (or alias) that does not exist yet has no URL and no policy to read.
+  const exists = functionArn !== undefined && (!req.alias || aliasFound);
+  const { plan, state } = await urlPlanOf(req, exists);
+  if (plan) {
+    report.functionUrl = plan;
     report.url = state.url;
-    report.functionUrl = { action: planned.url, permissionsAdded: functionArn ? planned.permissions : URL_PERMISSIONS.map((p) => p.Action as string) };
-  }
-  if (req.alias) {
-    const exists = functionArn ? await aliasExists(req, req.alias) : false;
-    report.alias = { name: req.alias, action: exists ? 'update' : 'create' };
   }
   req.progress.done('dry run: nothing was changed');
   return report;
+}
+
+/** The URL plan for this deploy; no plan when nothing was asked and there is no URL. */
+async function urlPlanOf(req: LambdaDeployRequest, exists: boolean): Promise<{ plan?: UrlPlan; state: typeof NO_URL; target: UrlTarget }> {
+  const target: UrlTarget = { functionName: req.desired.name, qualifier: req.alias };
+  const state = exists ? await readUrlState(req.clients.lambda, target) : NO_URL;
+  if (req.functionUrl === undefined && !state.url) return { state, target };
+  return { plan: planUrl(req.functionUrl, state, req.alias), state, target };
+}
+
+/** Makes the function URL match the explicit choice; without one an existing URL stays as it is. */
+async function urlStep(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger): Promise<void> {
+  const { plan, state, target } = await urlPlanOf(req, true);
+  if (!plan) return;
+  report.functionUrl = plan;
+  report.url = state.url;
+  const unchanged = plan.action === 'keep' && plan.permissionsAdded.length + plan.permissionsRemoved.length === 0;
+  req.progress.step(`function URL: ${describeUrlPlan(plan, state.url)}`);
+  if (unchanged) return;
+  report.url = await applyUrlPlan(req.clients.lambda, target, plan, state, (what) => ledger.set(`url:${what}`, what));
 }
 
 function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: string): UpdateFunctionConfigurationCommandInput {

@@ -1,4 +1,5 @@
 import type { LambdaDeployReport } from './deploy-lambda.js';
+import { describeUrlPlan } from './function-url.js';
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -14,14 +15,8 @@ export function formatLambdaReport(r: LambdaDeployReport): string {
     if (r.role.action === 'create') row('role', `create ${r.role.name}`);
     else if (r.role.action === 'reuse') row('role', `reuse ${r.role.name}`);
     else if (r.role.arn) row('role', r.role.arn);
-    if (r.functionUrl) {
-      const perms = r.functionUrl.permissionsAdded;
-      row(
-        'url',
-        `${r.functionUrl.action === 'keep' ? `keep ${r.url}` : `${r.functionUrl.action} (AuthType NONE)`}${perms.length ? `; add permission ${perms.join(', ')}` : ''}`,
-      );
-    }
     if (r.alias) row('alias', `publish a version; ${r.alias.action} alias ${r.alias.name}`);
+    if (r.functionUrl) row('url', describeUrlPlan(r.functionUrl, r.url));
     return `${lines.join('\n')}\n`;
   }
   lines.push(`${r.action === 'create' ? 'Created' : 'Updated'} ${r.functionName} in ${r.region}`);
@@ -30,6 +25,16 @@ export function formatLambdaReport(r: LambdaDeployReport): string {
   if (r.role.action === 'create') row('role', `created ${r.role.name}`);
   row('function', r.functionArn ?? '');
   row('version', r.alias ? `${r.version} (alias ${r.alias.name})` : (r.version ?? '$LATEST'));
-  if (r.url) row('url', r.url);
+  if (r.functionUrl) row('url', urlDone(r));
   return `${lines.join('\n')}\n`;
+}
+
+/** After a real run: the URL and its AuthType, or what became of it. */
+function urlDone(r: LambdaDeployReport): string {
+  const plan = r.functionUrl!;
+  const on = plan.qualifier ? ` (alias ${plan.qualifier})` : '';
+  if (plan.action === 'delete') return `deleted${on}`;
+  if (!r.url) return `none${on}`;
+  const change = plan.previousAuthType ? `, was ${plan.previousAuthType}` : '';
+  return `${r.url}${on} AuthType ${plan.authType}${change}${plan.choice ? '' : ' (kept as it is)'}`;
 }
