@@ -87,7 +87,9 @@ function deniedAction(message: string): string | undefined {
 /** The error code AWS sent, if the body had one (the SDK says Unknown, or a parse error's name, when not). */
 function awsCode(e: AwsLikeError): string | undefined {
   const name = e.name ?? '';
-  return /^[A-Z][A-Za-z]+(Exception|Error|Denied|Forbidden)?$/.test(name) && !['Unknown', 'SyntaxError', 'Error', 'UnknownError'].includes(name) ? name : undefined;
+  return /^[A-Z][A-Za-z]+(Exception|Error|Denied|Forbidden)?$/.test(name) && !['Unknown', 'SyntaxError', 'Error', 'UnknownError'].includes(name)
+    ? name
+    : undefined;
 }
 
 /** The next step for failures that are not about reachability, credentials or permissions. */
