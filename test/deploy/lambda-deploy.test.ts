@@ -19,7 +19,10 @@ import {
   CreateUserCommand,
   GetRoleCommand,
   IAMClient,
+  AttachRolePolicyCommand,
   ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -496,16 +499,22 @@ describe('svl deploy never takes over what it did not create', () => {
     const fixture = await lambdaFixture('svl-deploy-foreign-role');
     const roleName = 'svl-svl-deploy-foreign-role-role';
     await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: ec2Trust }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' }));
     const before = await iam.send(new GetRoleCommand({ RoleName: roleName }));
     const r = await deploy([], {}, fixture.dir);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`svl: IAM role ${roleName} already exists and svl did not create it (no created-by=svl tag) — nothing was changed`);
+    // The refusal names whom the role trusts and what it carries.
+    expect(r.stderr).toContain(
+      `svl: IAM role ${roleName} already exists and svl did not create it (no created-by=svl tag; trusts ec2.amazonaws.com; policies: AmazonS3ReadOnlyAccess) — nothing was changed`,
+    );
     const adopt = await deploy(['--adopt'], {}, fixture.dir);
     expect(adopt.exitCode).toBe(1);
     expect(adopt.stderr).toContain(`IAM role ${roleName} does not trust lambda.amazonaws.com`);
     const after = await iam.send(new GetRoleCommand({ RoleName: roleName }));
     expect(after.Role?.AssumeRolePolicyDocument).toBe(before.Role?.AssumeRolePolicyDocument);
-    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).toEqual([]);
+    expect(((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).map((p) => p.PolicyName)).toEqual([
+      'AmazonS3ReadOnlyAccess',
+    ]);
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name })).catch((e: Error) => e);
     expect((fn as Error).name).toBe('ResourceNotFoundException');
   });
@@ -519,6 +528,70 @@ describe('svl deploy never takes over what it did not create', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ role: { action: 'reuse', name: roleName } });
     const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? [];
     expect(attached.map((p) => p.PolicyArn)).toContain('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole');
+  });
+
+  it('an svl role carrying more than svl attached is used with a warning naming the extras, and left as it is', async () => {
+    const fixture = await lambdaFixture('svl-deploy-wide-role');
+    const roleName = 'svl-svl-deploy-wide-role-role';
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: lambdaTrust, Tags: [{ Key: 'created-by', Value: 'svl' }] }));
+    for (const arn of ['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']) {
+      await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+    }
+    const readTable = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }] };
+    await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'read-table', PolicyDocument: JSON.stringify(readTable) }));
+    const r = await deploy(['--json'], {}, fixture.dir);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.stderr).toContain(
+      `svl: warning: svl-deploy-wide-role: execution role ${roleName} (created by svl) carries more than svl attached: AmazonS3ReadOnlyAccess, read-table (inline)`,
+    );
+    expect(JSON.parse(r.stdout).role).toMatchObject({ action: 'reuse', name: roleName, extraPolicies: ['AmazonS3ReadOnlyAccess', 'read-table (inline)'] });
+    const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? [];
+    expect(attached.map((p) => p.PolicyName).sort()).toEqual(['AWSLambdaBasicExecutionRole', 'AmazonS3ReadOnlyAccess']);
+    expect((await iam.send(new ListRolePoliciesCommand({ RoleName: roleName }))).PolicyNames).toEqual(['read-table']);
+  });
+
+  it('an svl role widened to admin-class is refused unchanged (AdministratorAccess, an inline "*" on "*"); --adopt deploys with it', async () => {
+    const fixture = await lambdaFixture('svl-deploy-admin-role');
+    const roleName = 'svl-svl-deploy-admin-role-role';
+    await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: lambdaTrust, Tags: [{ Key: 'created-by', Value: 'svl' }] }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
+    const everything = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+    await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'all', PolicyDocument: JSON.stringify(everything) }));
+    for (const args of [[], ['--dry-run'], ['--json']]) {
+      const r = await deploy(args, {}, fixture.dir);
+      expect(r.exitCode).toBe(1);
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('svl:'));
+      expect(errors).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^svl: IAM role ${roleName} was created by svl but now carries AdministratorAccess, all \\(inline, "Action": "\\*" on "Resource": "\\*"\\) — nothing was changed; .*--adopt`,
+          ),
+        ),
+      ]);
+    }
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name })).catch((e: Error) => e);
+    expect((fn as Error).name).toBe('ResourceNotFoundException');
+    // The Logs policy was not attached either: the refusal changes nothing.
+    const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? [];
+    expect(attached.map((p) => p.PolicyName)).toEqual(['AdministratorAccess']);
+
+    const adopted = await deploy(['--adopt', '--json'], {}, fixture.dir);
+    expect(adopted.exitCode, adopted.all).toBe(0);
+    expect(JSON.parse(adopted.stdout).role).toMatchObject({ action: 'reuse', name: roleName });
+  });
+
+  it('a function already running as its svl role is refused once that role is widened to PowerUserAccess', async () => {
+    const fixture = await lambdaFixture('svl-deploy-widened-later');
+    expect((await deploy([], {}, fixture.dir)).exitCode).toBe(0);
+    const before = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name }));
+    const roleName = before.Configuration!.Role!.split('/').at(-1)!;
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' }));
+    await fixture.writeConfig({ memory: 1024 });
+    const r = await deploy([], {}, fixture.dir);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`svl: IAM role ${roleName} was created by svl but now carries PowerUserAccess — nothing was changed`));
+    const after = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name }));
+    expect(after.Configuration).toMatchObject({ MemorySize: before.Configuration?.MemorySize, LastModified: before.Configuration?.LastModified });
   });
 
   it("function names of 61+ characters sharing a prefix get roles of their own, each within IAM's 64", async () => {

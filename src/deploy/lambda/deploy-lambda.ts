@@ -19,7 +19,7 @@ import { SvlError } from '../../core/errors.js';
 import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
 import { AwsCallError, awsCall, errorName, isNetworkError, toSvlError } from './aws-errors.js';
-import { createRole, ensureUsableRole, executionRoleName, findRole } from './execution-role.js';
+import { createRole, ensureUsableRole, executionRoleName, findRole, type RoleLookup } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
 import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
@@ -60,7 +60,7 @@ export interface LambdaDeployReport {
   code: { sha256: string; bytes: number; upload: boolean };
   changedFields: string[];
   tagsChanged: string[];
-  role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep' };
+  role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep'; extraPolicies?: string[] };
   functionUrl?: UrlPlan;
 }
 
@@ -204,6 +204,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     const tags = tagChanges(existing.Tags, desired.tags);
     report.tagsChanged = Object.keys(tags);
     report.role = req.roleArn ? { action: 'given', arn: req.roleArn } : { action: 'keep', arn: config.Role };
+    if (!req.roleArn) await checkKeptRole(req, report, ledger, config.Role);
     if (req.dryRun) return planRest(req, report, config.FunctionArn);
 
     if (report.code.upload) {
@@ -277,10 +278,8 @@ async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport,
   req.progress.step(`looking up execution role ${name}`);
   const found = await findRole(req.clients.iam, name);
   if (found.arn) {
-    // Never run as (or change) a role svl did not make, unless --adopt; a half-made one of ours is repaired.
-    const { repaired } = req.dryRun && found.svlMade ? { repaired: false } : await ensureUsableRole(req.clients.iam, found, req.adopt ?? false);
-    if (repaired) ledger.set('role', `role ${name} repaired (CloudWatch Logs policy attached)`);
     report.role = { action: 'reuse', name, arn: found.arn };
+    await checkRole(req, report, ledger, found);
     return found.arn;
   }
   report.role = { action: 'create', name };
@@ -290,6 +289,30 @@ async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport,
   ledger.set('role', `role ${name} created`);
   report.role.arn = arn;
   return arn;
+}
+
+/**
+ * Never run as (or change) a role svl did not make, unless --adopt; a half-made one of ours is
+ * repaired, one widened to admin-class refused, one carrying more than svl attached named in a
+ * warning. A dry run only reads.
+ */
+async function checkRole(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger, role: RoleLookup): Promise<void> {
+  const { repaired, extra } = await ensureUsableRole(req.clients.iam, role, { adopt: req.adopt ?? false, dryRun: req.dryRun });
+  if (repaired && !req.dryRun) ledger.set('role', `role ${role.name} repaired (CloudWatch Logs policy attached)`);
+  if (extra.length > 0) {
+    report.role.extraPolicies = extra;
+    req.warn?.(
+      `${req.desired.name}: execution role ${role.name} (created by svl) carries more than svl attached: ${extra.join(', ')} — the function may do all of that; detach what it does not need`,
+    );
+  }
+}
+
+/** An existing function that runs as svl's role: the same checks as a reused role. */
+async function checkKeptRole(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger, roleArn: string | undefined): Promise<void> {
+  const name = executionRoleName(req.desired.name);
+  if (!roleArn?.endsWith(`:role/${name}`)) return;
+  const found = await findRole(req.clients.iam, name);
+  if (found.arn && found.svlMade) await checkRole(req, report, ledger, found);
 }
 
 /** Dry run: read the URL, policy and alias state and report what a real run would change. */
