@@ -45,6 +45,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
         zip: artifact.zip,
         roleArn: flags.role,
         functionUrl: artifact.fn.functionUrl,
+        s3Bucket: artifact.fn.s3Bucket,
         alias: flags.alias,
         adopt: flags.adopt,
         dryRun: flags.dryRun,
@@ -70,8 +71,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
     progress.fail();
     throw err;
   } finally {
-    clients.lambda.destroy();
-    clients.iam.destroy();
+    clients.destroy();
   }
 }
 

@@ -1,9 +1,8 @@
 import { AddPermissionCommand, GetFunctionCommand, GetFunctionUrlConfigCommand, GetPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { svl } from '../support/cli.js';
 import { MOTO_REGION, startMoto, type MotoServer } from '../support/moto.js';
+import { recordingProxy } from '../support/recording-proxy.js';
 import { lambdaFixture, type LambdaFixture } from './lambda-fixture.js';
 
 // The function URL is an explicit choice (--function-url / svl.json functionUrl): iam, public or
@@ -157,24 +156,3 @@ describe('svl deploy --function-url <iam|public|none>', () => {
     }
   });
 });
-
-/** A loopback HTTP proxy to `target` that records "METHOD path?query" of every request. */
-async function recordingProxy(target: string): Promise<{ endpoint: string; requests: string[]; close(): Promise<void> }> {
-  const requests: string[] = [];
-  const server = createServer((req, res) => {
-    requests.push(`${req.method} ${req.url}`);
-    const upstream = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}

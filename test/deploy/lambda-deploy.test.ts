@@ -332,7 +332,9 @@ describe('svl deploy (Lambda) error paths', () => {
     );
     const r = await deploy([], {}, big.dir);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^svl: bootstrap\.zip is 5\d\.\d MB, over Lambda's 50 MB direct-upload limit — shrink the binary/);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      /^svl: svl-deploy-too-big: bootstrap\.zip is 5\d\.\d MB, over Lambda's 50 MB direct-upload limit — pass --s3-bucket <bucket>/,
+    );
     await expect(lambda.send(new GetFunctionCommand({ FunctionName: big.name }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     await fs.remove(big.dir);
   });

@@ -21,14 +21,12 @@ import type { AwsClients } from './aws-clients.js';
 import { AwsCallError, awsCall, errorName, isNetworkError, toSvlError } from './aws-errors.js';
 import { createRole, ensureUsableRole, executionRoleName, findRole, type RoleLookup } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
+import { checkCodeSize, codeFields, codeSource, putZip, s3ObjectExists } from './code-package.js';
 import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
 import { applyUrlPlan, describeUrlPlan, NO_URL, planUrl, readUrlState, type UrlPlan, type UrlTarget } from './function-url.js';
 import type { FunctionUrlAuth } from '../../project/project.js';
 import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
-
-/** Lambda's limit for a zip uploaded in the request itself (larger ones must go through S3). */
-export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
 
 export interface LambdaDeployRequest {
   clients: AwsClients;
@@ -39,6 +37,8 @@ export interface LambdaDeployRequest {
   /** iam, public or none; undefined: an existing URL is kept as it is. */
   functionUrl?: FunctionUrlAuth;
   alias?: string;
+  /** Upload the zip to this bucket and deploy it from there (needed over 50 MB). */
+  s3Bucket?: string;
   dryRun: boolean;
   progress: Progress;
   /** --adopt: take over a function or role of the same name that svl did not create. */
@@ -57,7 +57,7 @@ export interface LambdaDeployReport {
   version?: string;
   alias?: { name: string; action: 'create' | 'update' };
   url?: string;
-  code: { sha256: string; bytes: number; upload: boolean };
+  code: { sha256: string; bytes: number; upload: boolean; s3?: { bucket: string; key: string; uploaded: boolean } };
   changedFields: string[];
   tagsChanged: string[];
   role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep'; extraPolicies?: string[] };
@@ -120,11 +120,7 @@ export async function deployLambda(req: LambdaDeployRequest): Promise<LambdaDepl
       `${desired.name}: environment variable ${name} looks like a secret — Lambda shows environment values to anyone who can read the function's configuration; keep it in Secrets Manager or SSM Parameter Store and pass its name`,
     );
   }
-  if (zip.length > DIRECT_UPLOAD_LIMIT) {
-    throw new SvlError(
-      `bootstrap.zip is ${(zip.length / 1e6).toFixed(1)} MB, over Lambda's 50 MB direct-upload limit — shrink the binary (see 'svl size') or strip debug info`,
-    );
-  }
+  await checkCodeSize(desired.name, zip, req.s3Bucket);
   const ledger = new DeployLedger();
   try {
     return await deploySteps(req, ledger);
@@ -168,6 +164,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   if (!existing?.Configuration) {
     report.tagsChanged = Object.keys(desired.tags);
     const roleArn = await resolveRole(req, report, ledger);
+    const code = await stageCode(req, report, ledger);
     if (req.dryRun) return planRest(req, report, undefined);
     progress.step(`creating function ${desired.name} (${(zip.length / 1024).toFixed(0)} KiB)`);
     config = await awsCall('lambda:CreateFunction', () =>
@@ -185,7 +182,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
               Environment: { Variables: desired.environment },
               Description: desired.description,
               Tags: desired.tags,
-              Code: { ZipFile: zip },
+              Code: code,
             }),
           ),
         { ...rolePropagationRetry, onRetry: () => progress.step('waiting for the new IAM role to propagate') },
@@ -205,12 +202,13 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     report.tagsChanged = Object.keys(tags);
     report.role = req.roleArn ? { action: 'given', arn: req.roleArn } : { action: 'keep', arn: config.Role };
     if (!req.roleArn) await checkKeptRole(req, report, ledger, config.Role);
+    const code = report.code.upload ? await stageCode(req, report, ledger) : undefined;
     if (req.dryRun) return planRest(req, report, config.FunctionArn);
 
-    if (report.code.upload) {
-      progress.step(`uploading code (${(zip.length / 1024).toFixed(0)} KiB)`);
+    if (code) {
+      progress.step(`updating code (${(zip.length / 1024).toFixed(0)} KiB${report.code.s3 ? ` from s3://${report.code.s3.bucket}` : ''})`);
       await awsCall('lambda:UpdateFunctionCode', () =>
-        withRetry(() => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ZipFile: zip, Architectures: [desired.arch] })), conflictRetry),
+        withRetry(() => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ...code, Architectures: [desired.arch] })), conflictRetry),
       );
       ledger.set('function', `function ${desired.name} has the new code`);
       await waitUpdated(req);
@@ -258,6 +256,26 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   await urlStep(req, report, ledger);
   progress.done(`deployed ${desired.name}`);
   return report;
+}
+
+/** The code fields for Create/UpdateFunctionCode: the zip itself, or (--s3-bucket) its S3 object, uploaded once per content. */
+async function stageCode(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger): Promise<ReturnType<typeof codeFields>> {
+  const source = codeSource(req.desired.name, req.zip, req.s3Bucket);
+  if (source.kind === 'zip') return codeFields(source, req.zip);
+  const s3 = await req.clients.s3();
+  const where = `s3://${source.bucket}/${source.key}`;
+  req.progress.step(`looking for ${where}`);
+  const exists = await s3ObjectExists(s3, source, req.clients.region);
+  report.code.s3 = { bucket: source.bucket, key: source.key, uploaded: !exists };
+  if (req.dryRun) return codeFields(source, req.zip);
+  if (exists) {
+    req.progress.step(`${where} already holds this zip, not uploaded again`);
+  } else {
+    req.progress.step(`uploading code to ${where} (${(req.zip.length / 1e6).toFixed(1)} MB)`);
+    await putZip(s3, source, req.zip);
+    ledger.set('s3', `${where} uploaded`);
+  }
+  return codeFields(source, req.zip);
 }
 
 /** CreateFunction, waiting out role propagation; a 409 means another deploy created it meanwhile. */

@@ -9,7 +9,7 @@ export function formatLambdaReport(r: LambdaDeployReport): string {
   const row = (label: string, value: string) => lines.push(`${label.padEnd(10)}${value}`);
   if (r.dryRun) {
     lines.push(`Plan (dry run, nothing changed): ${r.action} function ${r.functionName} in ${r.region}`);
-    row('code', r.code.upload ? `upload ${kib(r.code.bytes)} (${r.code.bytes} bytes)` : 'code unchanged, nothing to upload');
+    row('code', r.code.upload ? `upload ${kib(r.code.bytes)} (${r.code.bytes} bytes)${viaS3(r, 'plan')}` : 'code unchanged, nothing to upload');
     if (r.action === 'update') row('config', r.changedFields.length > 0 ? `change ${r.changedFields.join(', ')}` : 'unchanged');
     if (r.tagsChanged.length > 0) row('tags', `set ${r.tagsChanged.join(', ')}`);
     if (r.role.action === 'create') row('role', `create ${r.role.name}`);
@@ -20,7 +20,7 @@ export function formatLambdaReport(r: LambdaDeployReport): string {
     return `${lines.join('\n')}\n`;
   }
   lines.push(`${r.action === 'create' ? 'Created' : 'Updated'} ${r.functionName} in ${r.region}`);
-  row('code', r.code.upload ? `uploaded ${kib(r.code.bytes)}` : 'code unchanged (not uploaded)');
+  row('code', r.code.upload ? `uploaded ${kib(r.code.bytes)}${viaS3(r, 'done')}` : 'code unchanged (not uploaded)');
   if (r.action === 'update') row('config', r.changedFields.length > 0 ? `changed ${r.changedFields.join(', ')}` : 'unchanged');
   if (r.role.action === 'create') row('role', `created ${r.role.name}`);
   row('function', r.functionArn ?? '');
@@ -37,4 +37,13 @@ function urlDone(r: LambdaDeployReport): string {
   if (!r.url) return `none${on}`;
   const change = plan.previousAuthType ? `, was ${plan.previousAuthType}` : '';
   return `${r.url}${on} AuthType ${plan.authType}${change}${plan.choice ? '' : ' (kept as it is)'}`;
+}
+
+/** How the code goes through S3 (--s3-bucket): put there now, or already there from an earlier deploy. */
+function viaS3(r: LambdaDeployReport, when: 'plan' | 'done'): string {
+  const s3 = r.code.s3;
+  if (!s3) return '';
+  const where = `s3://${s3.bucket}/${s3.key}`;
+  if (when === 'plan') return s3.uploaded ? ` via ${where}` : ` from ${where} (already there)`;
+  return s3.uploaded ? ` via ${where}` : ` from ${where} (already there, not uploaded again)`;
 }
