@@ -3,14 +3,11 @@ import {
   CreateFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
-  type LambdaClient,
   PublishVersionCommand,
   TagResourceCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
   type GetFunctionCommandOutput,
   type UpdateFunctionConfigurationCommandInput,
@@ -18,7 +15,10 @@ import {
 import { SvlError } from '../../core/errors.js';
 import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
-import { AwsCallError, awsCall, errorName, isNetworkError, toSvlError } from './aws-errors.js';
+import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
+import { waitForState } from './wait-state.js';
+
+export { waitForState };
 import { createRole, ensureUsableRole, executionRoleName, findRole, type RoleLookup } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
 import { checkCodeSize, codeFields, codeSource, putZip, s3ObjectExists } from './code-package.js';
@@ -73,29 +73,6 @@ class DeployLedger {
   describe(): string {
     return this.facts.size > 0 ? [...this.facts.values()].join('; ') : 'nothing was changed';
   }
-}
-
-const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
-/** Polls that got no answer at all before a wait gives up: the endpoint is gone, not slow. */
-const NETWORK_STRIKES = 3;
-
-/**
- * The Lambda client a waiter polls with, aborting the wait after NETWORK_STRIKES polls in a row got no
- * answer: the SDK's waiters retry a refused connection until maxWaitTime (5 minutes).
- */
-function watchedClient(client: LambdaClient, controller: AbortController): LambdaClient {
-  let strikes = 0;
-  const send = async (command: Parameters<LambdaClient['send']>[0]) => {
-    try {
-      const out = await client.send(command as GetFunctionCommand);
-      strikes = 0;
-      return out;
-    } catch (err) {
-      if (isNetworkError(err) && ++strikes >= NETWORK_STRIKES) controller.abort();
-      throw err;
-    }
-  };
-  return Object.assign(Object.create(client) as LambdaClient, { send });
 }
 
 async function getFunction(req: LambdaDeployRequest): Promise<GetFunctionCommandOutput | undefined> {
@@ -385,26 +362,6 @@ function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: stri
 async function waitUpdated(req: LambdaDeployRequest): Promise<void> {
   req.progress.step('waiting for the update to finish');
   await waitFor(req, 'updated');
-}
-
-/** A waiter that gives up says why in Lambda's own words (State/LastUpdateStatus reason). */
-/**
- * Waits until the function is Active (after create) or its last update is done, with the SDK's
- * waiters; a lost endpoint ends the wait after a few unanswered polls (seconds, not minutes), as an
- * AwsCallError with the network code.
- */
-export async function waitForState(lambda: LambdaClient, name: string, goal: 'Active' | 'updated'): Promise<void> {
-  const controller = new AbortController();
-  const config = { client: watchedClient(lambda, controller), abortSignal: controller.signal, ...WAIT };
-  try {
-    if (goal === 'Active') await waitUntilFunctionActiveV2(config, { FunctionName: name });
-    else await waitUntilFunctionUpdatedV2(config, { FunctionName: name });
-  } catch (err) {
-    if (controller.signal.aborted) {
-      throw new AwsCallError('lambda:GetFunction', Object.assign(new Error('connection lost while waiting'), { code: 'ECONNREFUSED' }));
-    }
-    throw err;
-  }
 }
 
 async function waitFor(req: LambdaDeployRequest, goal: 'Active' | 'updated'): Promise<void> {
