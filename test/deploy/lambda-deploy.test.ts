@@ -371,15 +371,42 @@ describe('svl deploy (Lambda) when AWS denies an action', () => {
     await authMoto?.stop();
   });
 
-  it('names the denied action and says what exists now (the role was created, the function was not)', async () => {
+  it('a Lambda 403 moto words in XML is "refused", not a guessed permission; says what exists now (the role was created, the function was not)', async () => {
+    // moto diverges from AWS here: it answers a denied Lambda call with an XML body, which the Lambda
+    // client (JSON protocol) cannot parse, so the denied action is unknown to svl. AWS answers JSON
+    // ("… is not authorized to perform: lambda:CreateFunction …"), named as such (aws-errors.test.ts).
     const r = await svl(['deploy'], { cwd: fx.dir, env, timeout: 120_000 });
     expect(r.exitCode).toBe(1);
     // Progress lines ("- creating …") come first; the error itself is one line.
     const errors = r.stderr.split('\n').filter((l) => l.startsWith('svl:'));
     expect(errors).toEqual([
-      `svl: AWS denied lambda:CreateFunction — grant lambda:CreateFunction to your IAM user or role (now: function ${fx.name} does not exist; role svl-${fx.name}-role created)`,
+      `svl: AWS refused the request (403) during lambda:CreateFunction — check the credentials ('aws sts get-caller-identity'), the endpoint (${authMoto.endpoint}; --endpoint-url, AWS_ENDPOINT_URL) and that your IAM user or role may call lambda:CreateFunction (now: function ${fx.name} does not exist; role svl-${fx.name}-role created)`,
     ]);
     expect(r.all).not.toContain(env.AWS_SECRET_ACCESS_KEY);
+  });
+
+  it('an IAM denial AWS words as such names the denied action', async () => {
+    // IAM answers XML, which its client parses: the message names the action, as on AWS.
+    const iamAsDeployer = new IAMClient({
+      region: MOTO_REGION,
+      endpoint: authMoto.endpoint,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    });
+    await iamAsDeployer.send(new CreateUserCommand({ UserName: 'no-create-role' }));
+    const key = (await iamAsDeployer.send(new CreateAccessKeyCommand({ UserName: 'no-create-role' }))).AccessKey!;
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetRole', 'lambda:GetFunction'], Resource: '*' }] };
+    await iamAsDeployer.send(new PutUserPolicyCommand({ UserName: 'no-create-role', PolicyName: 'read-only', PolicyDocument: JSON.stringify(policy) }));
+    iamAsDeployer.destroy();
+    const other = await lambdaFixture('svl-deploy-no-role-grant');
+    const r = await svl(['deploy'], {
+      cwd: other.dir,
+      env: { ...env, AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! },
+      timeout: 120_000,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('svl:') && !l.startsWith('svl: warning:'))).toEqual([
+      `svl: AWS denied iam:CreateRole — grant iam:CreateRole to your IAM user or role, or pass --role <arn> to use an existing execution role (now: function ${other.name} does not exist)`,
+    ]);
   });
 });
 
@@ -554,6 +581,7 @@ describe('svl deploy never takes over what it did not create', () => {
 
   it('an svl role widened to admin-class is refused unchanged (AdministratorAccess, an inline "*" on "*"); --adopt deploys with it', async () => {
     const fixture = await lambdaFixture('svl-deploy-admin-role');
+    await fixture.writeConfig({ environment: { DB_PASSWORD: 'pw-marker-adm1', STAGE: 'stage-marker-adm2' } });
     const roleName = 'svl-svl-deploy-admin-role-role';
     await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: lambdaTrust, Tags: [{ Key: 'created-by', Value: 'svl' }] }));
     await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
@@ -562,7 +590,7 @@ describe('svl deploy never takes over what it did not create', () => {
     for (const args of [[], ['--dry-run'], ['--json']]) {
       const r = await deploy(args, {}, fixture.dir);
       expect(r.exitCode).toBe(1);
-      const errors = r.stderr.split('\n').filter((l) => l.startsWith('svl:'));
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('svl:') && !l.startsWith('svl: warning:'));
       expect(errors).toEqual([
         expect.stringMatching(
           new RegExp(
@@ -570,6 +598,8 @@ describe('svl deploy never takes over what it did not create', () => {
           ),
         ),
       ]);
+      if (args.includes('--json')) expect(JSON.parse(r.stdout).error.message).toMatch(/was created by svl but now carries AdministratorAccess/);
+      for (const value of ['pw-marker-adm1', 'stage-marker-adm2']) expect(r.all).not.toContain(value);
     }
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: fixture.name })).catch((e: Error) => e);
     expect((fn as Error).name).toBe('ResourceNotFoundException');

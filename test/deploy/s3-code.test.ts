@@ -22,13 +22,18 @@ let dir: string;
 const NAME = 'svl-s3-big';
 const BUCKET = 'svl-code-bucket';
 
+/** Values no output may show, failing paths included. */
+const ENVIRONMENT = { API_TOKEN: 'tok-marker-s3a1', STAGE_NAME: 'stage-marker-s3b2' };
+const noEnvironmentValue = (out: string) => {
+  for (const v of Object.values(ENVIRONMENT)) expect(out).not.toContain(v);
+};
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
 const hex = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const deploy = (args: string[], env: Record<string, string> = {}) => svl(['deploy', ...args], { cwd: dir, env: { ...moto.env, ...env }, timeout: 180_000 });
 const writeConfig = (extra: Record<string, unknown> = {}) =>
   writeFile(
     path.join(dir, 'svl.json'),
-    JSON.stringify({ name: 'big', functions: { [NAME]: { path: '.', arch: 'arm64', artifact: 'bootstrap', ...extra } } }, null, 2),
+    JSON.stringify({ name: 'big', environment: ENVIRONMENT, functions: { [NAME]: { path: '.', arch: 'arm64', artifact: 'bootstrap', ...extra } } }, null, 2),
   );
 
 beforeAll(async () => {
@@ -62,6 +67,10 @@ describe('svl deploy --s3-bucket', () => {
         /^svl: svl-s3-big: bootstrap\.zip is 6\d\.\d MB, over Lambda's 50 MB direct-upload limit — pass --s3-bucket <bucket> \(or set "s3Bucket" in svl\.json\)/,
       );
       expect(proxy.requests).toEqual([]);
+      noEnvironmentValue(r.all ?? '');
+      const json = await deploy(['--json'], { AWS_ENDPOINT_URL: proxy.endpoint });
+      expect(JSON.parse(json.stdout).error.message).toMatch(/over Lambda's 50 MB direct-upload limit — pass --s3-bucket/);
+      noEnvironmentValue(json.all ?? '');
     } finally {
       await proxy.close();
     }
@@ -73,6 +82,10 @@ describe('svl deploy --s3-bucket', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
       /^svl: S3 bucket no-such-bucket-svl does not exist — create it in us-east-1 \('aws s3 mb s3:\/\/no-such-bucket-svl --region us-east-1'\) or pass another --s3-bucket/,
     );
+    noEnvironmentValue(r.all ?? '');
+    const json = await deploy(['--s3-bucket', 'no-such-bucket-svl', '--json']);
+    expect(JSON.parse(json.stdout).error).toMatchObject({ exitCode: 1, message: expect.stringMatching(/^S3 bucket no-such-bucket-svl does not exist/) });
+    noEnvironmentValue(json.all ?? '');
     await expect(lambda.send(new GetFunctionCommand({ FunctionName: NAME }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
