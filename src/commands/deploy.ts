@@ -27,7 +27,8 @@ ${FUNCTION_HELP}
   --alias <name>         publish a version and point this alias at it
   --endpoint-url <url>   AWS API endpoint (also AWS_ENDPOINT_URL), e.g. a local moto server
   --adopt                take over a Lambda function or IAM role of the same name that svl did not
-                         create (without it svl stops and changes nothing)
+                         create, or deploy with svl's role widened to admin-class (without it svl
+                         stops and changes nothing)
   --dry-run              print the plan (Lambda) or the gcloud command (Cloud Run); change nothing
   --json                 machine-readable output
   -h, --help             this help
