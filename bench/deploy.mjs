@@ -58,7 +58,7 @@ function timed(cwd, env, args) {
   const report = args.includes('--json') ? JSON.parse(out) : undefined;
   return { ms, uploaded: report?.code?.upload ? report.code.bytes : 0 };
 }
-const deploy = (cwd, env) => timed(cwd, env, ['deploy', '--function-url', '--json']);
+const deploy = (cwd, env) => timed(cwd, env, ['deploy', '--function-url', 'public', '--json']);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 

@@ -89,6 +89,23 @@ describe('svl.json of many functions', () => {
     expect(p.functions.every((f) => f.platform === 'cloudrun' || (f.arch === 'arm64' && f.concurrency === 2))).toBe(true);
   });
 
+  it('functionUrl and s3Bucket: --function-url/--s3-bucket > the entry > top level; unset stays unset (deploy keeps an existing URL)', async () => {
+    const file = '/proj/svl.json';
+    const doc = { ...many, functionUrl: 'iam', functions: { ...many.functions, api: { ...many.functions.api, functionUrl: 'public', s3Bucket: 'api-code' } } };
+    const byName = (p: Awaited<ReturnType<typeof resolve>>) => Object.fromEntries(p.functions.map((f) => [f.name, [f.functionUrl, f.s3Bucket]]));
+    expect(byName(await resolve(doc))).toEqual({
+      api: ['public', 'api-code'],
+      worker: ['iam', undefined],
+      web: ['iam', undefined],
+      legacy: ['iam', undefined],
+      ocr: [undefined, undefined],
+    });
+    const flagged = resolveProject(await parseSvlJson(JSON.stringify(doc), file), file, { functionUrl: 'none', s3Bucket: 'flag-bucket' });
+    expect(byName(flagged).api).toEqual(['none', 'flag-bucket']);
+    expect((await resolve(many)).functions.every((f) => f.functionUrl === undefined)).toBe(true);
+    await expect(resolve({ ...many, functionUrl: 'open' })).rejects.toThrow(/functionUrl must be one of "iam", "public", "none"/);
+  });
+
   it('the function whose folder a command runs in is the default selection; --function narrows; unknown names list the valid ones', async () => {
     const inWorker = await resolve(many, '/proj/functions/worker/src');
     expect(inWorker.here).toBe('worker');

@@ -10,6 +10,9 @@ export type Language = 'rust' | 'go';
 export type Platform = 'lambda' | 'cloudrun';
 export type SizeValue = number | string;
 export const ARCHES = ['arm64', 'x86_64'] as const;
+/** svl deploy's function URL: AuthType AWS_IAM, AuthType NONE with the public permissions, or no URL. */
+export type FunctionUrlAuth = 'iam' | 'public' | 'none';
+export const FUNCTION_URL_AUTHS = ['iam', 'public', 'none'] as const;
 
 /** One function (or Cloud Run service) of the project, every setting resolved: what commands work on. */
 export interface FunctionConfig {
@@ -36,6 +39,10 @@ export interface FunctionConfig {
   cloudrun?: CloudRunSettings;
   /** A prebuilt bootstrap or zip (absolute), used instead of building. */
   artifact?: string;
+  /** Lambda function URL auth; undefined: nothing says, an existing URL is kept as it is. */
+  functionUrl?: FunctionUrlAuth;
+  /** S3 bucket svl deploy uploads the zip through (needed over Lambda's 50 MB direct upload). */
+  s3Bucket?: string;
   /** Rust: the cargo binary target. */
   bin?: string;
   /** Rust: the cargo package holding it. */
@@ -60,6 +67,10 @@ export interface Project {
 export interface Overrides {
   arch?: Arch;
   concurrency?: number;
+  /** svl deploy --function-url. */
+  functionUrl?: FunctionUrlAuth;
+  /** svl deploy --s3-bucket. */
+  s3Bucket?: string;
 }
 
 /** Walks up from `cwd` to the nearest svl.json, like cargo and git do for theirs. */
@@ -104,6 +115,13 @@ export async function loadProject(opts: LoadProjectOptions): Promise<Project> {
   return resolveProject(json, file, overrides, opts.cwd);
 }
 
+/** Lambda deploy settings: flag, then the function's entry, then the top-level default. */
+function deploySettings(overrides: Overrides, ...layers: Pick<SvlJson, 'functionUrl' | 's3Bucket'>[]): Pick<FunctionConfig, 'functionUrl' | 's3Bucket'> {
+  const functionUrl = overrides.functionUrl ?? layers.find((l) => l.functionUrl !== undefined)?.functionUrl;
+  const s3Bucket = overrides.s3Bucket ?? layers.find((l) => l.s3Bucket !== undefined)?.s3Bucket;
+  return { ...(functionUrl ? { functionUrl } : {}), ...(s3Bucket ? { s3Bucket } : {}) };
+}
+
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -142,6 +160,7 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
       size: json.size ?? {},
       cloudrun: json.cloudrun,
       artifact: json.artifact === undefined ? undefined : inside(json.artifact, 'artifact'),
+      ...(json.platform === 'lambda' ? deploySettings(overrides, json) : {}),
     });
   } else {
     for (const field of ['language', 'flavor', 'artifact', 'cloudrun'] as const) {
@@ -170,6 +189,7 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
         artifact: f.artifact === undefined ? undefined : inside(f.artifact, `functions.${name}.artifact`),
         bin: f.bin,
         package: f.package,
+        ...deploySettings(overrides, f, json),
       });
     }
     for (const [name, s] of Object.entries(json.services ?? {})) {

@@ -5,6 +5,20 @@
  * via the `definition` "size".
  */
 export type Size = number | string;
+/**
+ * svl deploy: the Lambda function URL — "iam" (AuthType AWS_IAM), "public" (AuthType NONE and the two public invoke permissions) or "none" (delete the URL and svl's permissions). Left out (and no --function-url): an existing URL is kept as it is.
+ *
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "functionUrl".
+ */
+export type FunctionUrl = 'iam' | 'public' | 'none';
+/**
+ * svl deploy: upload the zip to s3://<bucket>/svl/<function>/<sha256>.zip and deploy it from there (needed over Lambda's 50 MB direct-upload limit); the bucket must exist in the function's region
+ *
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "s3Bucket".
+ */
+export type S3Bucket = string;
 
 export interface SvlJson {
   $schema?: string;
@@ -51,8 +65,10 @@ export interface SvlJson {
    * Single-function svl.json: a prebuilt Lambda bootstrap (ELF) or zip to use instead of building
    */
   artifact?: string;
+  functionUrl?: FunctionUrl;
+  s3Bucket?: S3Bucket;
   /**
-   * Lambda functions of the project, by name. Top-level arch, memory, timeout, concurrency, region, environment, tags and size are their defaults.
+   * Lambda functions of the project, by name. Top-level arch, memory, timeout, concurrency, region, environment, tags, size, functionUrl and s3Bucket are their defaults.
    */
   functions?: {
     [k: string]: LambdaFunction;
@@ -149,6 +165,8 @@ export interface LambdaFunction {
    * A prebuilt bootstrap (ELF) or zip, relative to svl.json: dev, size and deploy use it without building
    */
   artifact?: string;
+  functionUrl?: FunctionUrl;
+  s3Bucket?: S3Bucket;
   /**
    * Rust: the cargo binary target (default: the function's name, else 'bootstrap', else the package's only binary)
    */

@@ -9,7 +9,7 @@ export const cloudRunTarget: Target = {
   platform: 'cloudrun',
   title: 'Cloud Run service',
   packaging: 'container',
-  foreignDeployFlags: ['role', 'functionUrl', 'alias', 'profile', 'endpointUrl', 'adopt'],
+  foreignDeployFlags: ['role', 'functionUrl', 's3Bucket', 'alias', 'profile', 'endpointUrl', 'adopt'],
   devFlags: [],
   // Each service listens on a port of its own, as a container does.
   devPorts: (fns) => fns.length,

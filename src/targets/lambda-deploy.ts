@@ -44,7 +44,8 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
         desired: desiredFunction(artifact.fn),
         zip: artifact.zip,
         roleArn: flags.role,
-        functionUrl: flags.functionUrl,
+        functionUrl: artifact.fn.functionUrl,
+        s3Bucket: artifact.fn.s3Bucket,
         alias: flags.alias,
         adopt: flags.adopt,
         dryRun: flags.dryRun,
@@ -70,8 +71,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
     progress.fail();
     throw err;
   } finally {
-    clients.lambda.destroy();
-    clients.iam.destroy();
+    clients.destroy();
   }
 }
 

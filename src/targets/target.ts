@@ -1,5 +1,5 @@
 import type { Io } from '../core/io.js';
-import type { FunctionConfig, Platform, Project } from '../project/project.js';
+import type { FunctionConfig, FunctionUrlAuth, Platform, Project } from '../project/project.js';
 import type { Packaging } from '../toolchains/index.js';
 
 /** What `svl deploy` did (or would do) for one function, for the reporter. */
@@ -16,7 +16,10 @@ export interface DeployFlags {
   region?: string;
   profile?: string;
   role?: string;
-  functionUrl: boolean;
+  /** --function-url: beats svl.json's functionUrl (already resolved into each FunctionConfig). */
+  functionUrl?: FunctionUrlAuth;
+  /** --s3-bucket: likewise for s3Bucket. */
+  s3Bucket?: string;
   alias?: string;
   endpointUrl?: string;
   dryRun: boolean;

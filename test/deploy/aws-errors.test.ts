@@ -31,6 +31,27 @@ describe('AWS errors svl has no special case for still name a next step', () => 
   });
 });
 
+describe('a 403 is a missing permission only when AWS says which', () => {
+  it('names the action from both wordings of an IAM denial', () => {
+    const perform = awsError('AccessDeniedException', 'User: arn:aws:iam::1:user/d is not authorized to perform: lambda:CreateFunction on resource: x', 403);
+    expect(toSvlError(perform, 'lambda:CreateFunction', 'x').message).toMatch(/^AWS denied lambda:CreateFunction — grant lambda:CreateFunction/);
+    const allows = awsError('AccessDenied', 'User: u is not authorized because no identity-based policy allows the iam:CreateRole action', 403);
+    expect(toSvlError(allows, 'iam:CreateRole', 'x').message).toMatch(/^AWS denied iam:CreateRole — grant iam:CreateRole .* --role <arn>/);
+  });
+
+  it('an AccessDenied code without a named action, or an unparsable body, is "AWS refused the request" with the code if any', () => {
+    const bare = toSvlError(awsError('AccessDeniedException', 'Access Denied', 403), 'lambda:GetFunction', 'https://lambda.example');
+    expect(bare.message).toBe(
+      "AWS refused the request (403 AccessDeniedException) during lambda:GetFunction — check the credentials ('aws sts get-caller-identity'), the endpoint (https://lambda.example; --endpoint-url, AWS_ENDPOINT_URL) and that your IAM user or role may call lambda:GetFunction",
+    );
+    // What the SDK throws for an HTML 403 page and for a JSON body without a code (measured).
+    expect(toSvlError(awsError('SyntaxError', "Unexpected token '<'", 403), 'lambda:GetFunction', 'e').message).toMatch(
+      /^AWS refused the request \(403\) during/,
+    );
+    expect(toSvlError(awsError('Unknown', 'nope', 403), 'lambda:GetFunction', 'e').message).toMatch(/^AWS refused the request \(403\) during/);
+  });
+});
+
 describe('environment values never reach the output', () => {
   it('redacts the values an AWS message quotes, and cuts what follows "String measured:"', async () => {
     const { redactEnvironment } = await import('../../src/deploy/lambda/environment-guard.js');

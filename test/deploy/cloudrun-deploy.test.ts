@@ -379,7 +379,7 @@ describe('svl deploy (Cloud Run)', () => {
   });
 
   it('Lambda-only flags are usage errors on a Cloud Run project', async () => {
-    const r = await svl(['deploy', '--function-url'], { cwd: project });
+    const r = await svl(['deploy', '--function-url', 'public'], { cwd: project });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/--function-url applies to Lambda projects only/);
   });

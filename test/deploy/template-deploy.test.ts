@@ -45,7 +45,7 @@ afterAll(async () => {
 
 describe('svl deploy of a generated go-lambda project', () => {
   it('builds and deploys it with a function URL in one command', async () => {
-    const r = await svl(['deploy', '--function-url', '--json'], { cwd: project.dir, env: moto.env, timeout: 600_000 });
+    const r = await svl(['deploy', '--function-url', 'public', '--json'], { cwd: project.dir, env: moto.env, timeout: 600_000 });
     expect(r.exitCode, r.all).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ action: 'create', artifact: { build: 'built' }, functionUrl: { action: 'create' } });
@@ -66,7 +66,7 @@ describe('svl deploy of a generated go-lambda project', () => {
     expect(policy.Statement.map((s: { Action: string }) => s.Action).sort()).toEqual(['lambda:InvokeFunction', 'lambda:InvokeFunctionUrl']);
 
     // Straight after: nothing to build, nothing to upload.
-    const again = await svl(['deploy', '--function-url', '--json'], { cwd: project.dir, env: moto.env, timeout: 120_000 });
+    const again = await svl(['deploy', '--function-url', 'public', '--json'], { cwd: project.dir, env: moto.env, timeout: 120_000 });
     expect(again.exitCode, again.all).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ action: 'update', artifact: { build: 'fresh' }, code: { upload: false }, changedFields: [] });
   });

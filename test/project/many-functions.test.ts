@@ -158,7 +158,7 @@ describe('svl build, size and deploy over four functions', () => {
     expect(planned.map((f: { name: string }) => f.name)).toEqual(ALL);
     expect(planned[4]).toMatchObject({ name: 'ocr', dryRun: true, command: 'gcloud', argv: expect.arrayContaining(['run', 'deploy', 'ocr', '--source', '.']) });
     // Lambda-only flags are refused for a selection with a Cloud Run service.
-    const mixed = await svl(['deploy', '--function-url', '--dry-run'], { cwd: dir, env: moto.env });
+    const mixed = await svl(['deploy', '--function-url', 'public', '--dry-run'], { cwd: dir, env: moto.env });
     expect([mixed.exitCode, mixed.stderr]).toEqual([
       2,
       expect.stringMatching(/--function-url applies to Lambda projects only, not to Cloud Run services \(ocr\)/),

@@ -1,5 +1,6 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SvlError } from '../../core/errors.js';
 import { toSvlError } from './aws-errors.js';
 
@@ -16,9 +17,13 @@ export interface AwsTarget {
 export interface AwsClients {
   lambda: LambdaClient;
   iam: IAMClient;
+  /** Made on first use (only --s3-bucket deploys need it). */
+  s3(): Promise<S3Client>;
   region: string;
   /** For error messages: where requests go. */
   endpoint: string;
+  /** Destroys every client made. */
+  destroy(): void;
 }
 
 // A connection that cannot open fails in seconds instead of the OS default of minutes.
@@ -68,5 +73,22 @@ export async function createAwsClients(target: AwsTarget): Promise<AwsClients> {
     }
     throw toSvlError(err, 'loading credentials', endpoint);
   }
-  return { lambda, iam, region, endpoint };
+  let s3: Promise<S3Client> | undefined;
+  // A local endpoint (moto, LocalStack) serves buckets by path, not as <bucket>.<host>.
+  const custom = Boolean(target.endpointUrl ?? target.env.AWS_ENDPOINT_URL_S3 ?? target.env.AWS_ENDPOINT_URL);
+  return {
+    lambda,
+    iam,
+    region,
+    endpoint,
+    s3: () => {
+      s3 ??= import('@aws-sdk/client-s3').then(({ S3Client }) => new S3Client({ ...common, forcePathStyle: custom }));
+      return s3;
+    },
+    destroy() {
+      lambda.destroy();
+      iam.destroy();
+      void s3?.then((c) => c.destroy());
+    },
+  };
 }

@@ -51,9 +51,17 @@ export function toSvlError(err: unknown, action: string, endpoint: string): SvlE
     );
   }
   if (/AccessDenied/.test(e.name ?? '') || e.$metadata?.httpStatusCode === 403) {
-    const named = /perform: ([\w:-]+)/.exec(e.message ?? '')?.[1] ?? action;
+    const named = deniedAction(e.message ?? '');
+    if (named) {
+      return new SvlError(
+        `AWS denied ${named} — grant ${named} to your IAM user or role${action.startsWith('iam:') ? ', or pass --role <arn> to use an existing execution role' : ''}`,
+      );
+    }
+    // A 403 that does not say which permission is missing (a proxy's HTML page, a bare "Forbidden",
+    // another service on the endpoint) is not reported as one: the cause may be any of three.
+    const code = awsCode(e);
     return new SvlError(
-      `AWS denied ${named} — grant ${named} to your IAM user or role${action.startsWith('iam:') ? ', or pass --role <arn> to use an existing execution role' : ''}`,
+      `AWS refused the request (403${code ? ` ${code}` : ''}) during ${action} — check the credentials ('aws sts get-caller-identity'), the endpoint (${endpoint}; --endpoint-url, AWS_ENDPOINT_URL) and that your IAM user or role may call ${action}`,
     );
   }
   if (e.name === 'InvalidParameterValueException' && /cannot be assumed/i.test(e.message ?? '')) {
@@ -63,6 +71,25 @@ export function toSvlError(err: unknown, action: string, endpoint: string): SvlE
   }
   const detail = `${action} failed: ${e.name ?? 'Error'}: ${(e.message ?? String(err)).split('\n')[0]}`;
   return new SvlError(`${detail} — ${fixFor(e)}`);
+}
+
+/**
+ * The action an IAM denial names, in the two forms AWS words it: "… is not authorized to perform:
+ * lambda:CreateFunction on resource …" and "… because no identity-based policy allows the
+ * lambda:CreateFunction action". https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html
+ */
+function deniedAction(message: string): string | undefined {
+  return (
+    /not authorized to perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1] ?? /policy allows the ([a-z0-9-]+:[A-Za-z0-9*]+) action/.exec(message)?.[1]
+  );
+}
+
+/** The error code AWS sent, if the body had one (the SDK says Unknown, or a parse error's name, when not). */
+function awsCode(e: AwsLikeError): string | undefined {
+  const name = e.name ?? '';
+  return /^[A-Z][A-Za-z]+(Exception|Error|Denied|Forbidden)?$/.test(name) && !['Unknown', 'SyntaxError', 'Error', 'UnknownError'].includes(name)
+    ? name
+    : undefined;
 }
 
 /** The next step for failures that are not about reachability, credentials or permissions. */

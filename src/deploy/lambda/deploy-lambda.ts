@@ -3,14 +3,11 @@ import {
   CreateFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
-  type LambdaClient,
   PublishVersionCommand,
   TagResourceCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
-  waitUntilFunctionActiveV2,
-  waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
   type GetFunctionCommandOutput,
   type UpdateFunctionConfigurationCommandInput,
@@ -18,16 +15,18 @@ import {
 import { SvlError } from '../../core/errors.js';
 import type { Progress } from '../progress.js';
 import type { AwsClients } from './aws-clients.js';
-import { AwsCallError, awsCall, errorName, isNetworkError, toSvlError } from './aws-errors.js';
-import { createRole, ensureUsableRole, executionRoleName, findRole } from './execution-role.js';
+import { AwsCallError, awsCall, errorName, toSvlError } from './aws-errors.js';
+import { waitForState } from './wait-state.js';
+
+export { waitForState };
+import { createRole, ensureUsableRole, executionRoleName, findRole, type RoleLookup } from './execution-role.js';
 import { codeSha256 } from '../../artifacts/zip-bootstrap.js';
+import { checkCodeSize, codeFields, codeSource, putZip, s3ObjectExists } from './code-package.js';
 import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from './environment-guard.js';
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
-import { applyFunctionUrl, plannedUrlChanges, readUrlState, URL_PERMISSIONS, type UrlState } from './function-url.js';
+import { applyUrlPlan, describeUrlPlan, NO_URL, planUrl, readUrlState, type UrlPlan, type UrlTarget } from './function-url.js';
+import type { FunctionUrlAuth } from '../../project/project.js';
 import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
-
-/** Lambda's limit for a zip uploaded in the request itself (larger ones must go through S3). */
-export const DIRECT_UPLOAD_LIMIT = 50 * 1024 * 1024;
 
 export interface LambdaDeployRequest {
   clients: AwsClients;
@@ -35,8 +34,11 @@ export interface LambdaDeployRequest {
   zip: Buffer;
   /** --role: use this execution role instead of creating/reusing svl's. */
   roleArn?: string;
-  functionUrl: boolean;
+  /** iam, public or none; undefined: an existing URL is kept as it is. */
+  functionUrl?: FunctionUrlAuth;
   alias?: string;
+  /** Upload the zip to this bucket and deploy it from there (needed over 50 MB). */
+  s3Bucket?: string;
   dryRun: boolean;
   progress: Progress;
   /** --adopt: take over a function or role of the same name that svl did not create. */
@@ -55,11 +57,11 @@ export interface LambdaDeployReport {
   version?: string;
   alias?: { name: string; action: 'create' | 'update' };
   url?: string;
-  code: { sha256: string; bytes: number; upload: boolean };
+  code: { sha256: string; bytes: number; upload: boolean; s3?: { bucket: string; key: string; uploaded: boolean } };
   changedFields: string[];
   tagsChanged: string[];
-  role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep' };
-  functionUrl?: { action: 'create' | 'update' | 'keep'; permissionsAdded: string[] };
+  role: { arn?: string; name?: string; action: 'given' | 'create' | 'reuse' | 'keep'; extraPolicies?: string[] };
+  functionUrl?: UrlPlan;
 }
 
 /** What exists in AWS right now, kept up to date so a failure can say so. */
@@ -71,29 +73,6 @@ class DeployLedger {
   describe(): string {
     return this.facts.size > 0 ? [...this.facts.values()].join('; ') : 'nothing was changed';
   }
-}
-
-const WAIT = { minDelay: 1, maxDelay: 5, maxWaitTime: 300 };
-/** Polls that got no answer at all before a wait gives up: the endpoint is gone, not slow. */
-const NETWORK_STRIKES = 3;
-
-/**
- * The Lambda client a waiter polls with, aborting the wait after NETWORK_STRIKES polls in a row got no
- * answer: the SDK's waiters retry a refused connection until maxWaitTime (5 minutes).
- */
-function watchedClient(client: LambdaClient, controller: AbortController): LambdaClient {
-  let strikes = 0;
-  const send = async (command: Parameters<LambdaClient['send']>[0]) => {
-    try {
-      const out = await client.send(command as GetFunctionCommand);
-      strikes = 0;
-      return out;
-    } catch (err) {
-      if (isNetworkError(err) && ++strikes >= NETWORK_STRIKES) controller.abort();
-      throw err;
-    }
-  };
-  return Object.assign(Object.create(client) as LambdaClient, { send });
 }
 
 async function getFunction(req: LambdaDeployRequest): Promise<GetFunctionCommandOutput | undefined> {
@@ -118,11 +97,7 @@ export async function deployLambda(req: LambdaDeployRequest): Promise<LambdaDepl
       `${desired.name}: environment variable ${name} looks like a secret — Lambda shows environment values to anyone who can read the function's configuration; keep it in Secrets Manager or SSM Parameter Store and pass its name`,
     );
   }
-  if (zip.length > DIRECT_UPLOAD_LIMIT) {
-    throw new SvlError(
-      `bootstrap.zip is ${(zip.length / 1e6).toFixed(1)} MB, over Lambda's 50 MB direct-upload limit — shrink the binary (see 'svl size') or strip debug info`,
-    );
-  }
+  await checkCodeSize(desired.name, zip, req.s3Bucket);
   const ledger = new DeployLedger();
   try {
     return await deploySteps(req, ledger);
@@ -166,6 +141,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   if (!existing?.Configuration) {
     report.tagsChanged = Object.keys(desired.tags);
     const roleArn = await resolveRole(req, report, ledger);
+    const code = await stageCode(req, report, ledger);
     if (req.dryRun) return planRest(req, report, undefined);
     progress.step(`creating function ${desired.name} (${(zip.length / 1024).toFixed(0)} KiB)`);
     config = await awsCall('lambda:CreateFunction', () =>
@@ -183,7 +159,7 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
               Environment: { Variables: desired.environment },
               Description: desired.description,
               Tags: desired.tags,
-              Code: { ZipFile: zip },
+              Code: code,
             }),
           ),
         { ...rolePropagationRetry, onRetry: () => progress.step('waiting for the new IAM role to propagate') },
@@ -202,12 +178,14 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     const tags = tagChanges(existing.Tags, desired.tags);
     report.tagsChanged = Object.keys(tags);
     report.role = req.roleArn ? { action: 'given', arn: req.roleArn } : { action: 'keep', arn: config.Role };
+    if (!req.roleArn) await checkKeptRole(req, report, ledger, config.Role);
+    const code = report.code.upload ? await stageCode(req, report, ledger) : undefined;
     if (req.dryRun) return planRest(req, report, config.FunctionArn);
 
-    if (report.code.upload) {
-      progress.step(`uploading code (${(zip.length / 1024).toFixed(0)} KiB)`);
+    if (code) {
+      progress.step(`updating code (${(zip.length / 1024).toFixed(0)} KiB${report.code.s3 ? ` from s3://${report.code.s3.bucket}` : ''})`);
       await awsCall('lambda:UpdateFunctionCode', () =>
-        withRetry(() => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ZipFile: zip, Architectures: [desired.arch] })), conflictRetry),
+        withRetry(() => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: desired.name, ...code, Architectures: [desired.arch] })), conflictRetry),
       );
       ledger.set('function', `function ${desired.name} has the new code`);
       await waitUpdated(req);
@@ -242,13 +220,6 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
   report.functionArn = config.FunctionArn;
   report.version = '$LATEST';
 
-  if (req.functionUrl) {
-    progress.step('configuring the function URL');
-    const state = await readUrlState(lambda, desired.name);
-    const planned = plannedUrlChanges(state);
-    report.url = await applyFunctionUrl(lambda, desired.name, state, (what) => ledger.set(`url:${what}`, what));
-    report.functionUrl = { action: planned.url, permissionsAdded: planned.permissions };
-  }
   if (req.alias) {
     progress.step(`publishing a version for alias ${req.alias}`);
     const published = await awsCall('lambda:PublishVersion', () =>
@@ -258,8 +229,30 @@ async function deploySteps(req: LambdaDeployRequest, ledger: DeployLedger): Prom
     ledger.set('version', `version ${published.Version} published`);
     report.alias = { name: req.alias, action: await pointAlias(req, req.alias, published.Version!) };
   }
+  // After the alias exists: with --alias the URL is the alias's.
+  await urlStep(req, report, ledger);
   progress.done(`deployed ${desired.name}`);
   return report;
+}
+
+/** The code fields for Create/UpdateFunctionCode: the zip itself, or (--s3-bucket) its S3 object, uploaded once per content. */
+async function stageCode(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger): Promise<ReturnType<typeof codeFields>> {
+  const source = codeSource(req.desired.name, req.zip, req.s3Bucket);
+  if (source.kind === 'zip') return codeFields(source, req.zip);
+  const s3 = await req.clients.s3();
+  const where = `s3://${source.bucket}/${source.key}`;
+  req.progress.step(`looking for ${where}`);
+  const exists = await s3ObjectExists(s3, source, req.clients.region);
+  report.code.s3 = { bucket: source.bucket, key: source.key, uploaded: !exists };
+  if (req.dryRun) return codeFields(source, req.zip);
+  if (exists) {
+    req.progress.step(`${where} already holds this zip, not uploaded again`);
+  } else {
+    req.progress.step(`uploading code to ${where} (${(req.zip.length / 1e6).toFixed(1)} MB)`);
+    await putZip(s3, source, req.zip);
+    ledger.set('s3', `${where} uploaded`);
+  }
+  return codeFields(source, req.zip);
 }
 
 /** CreateFunction, waiting out role propagation; a 409 means another deploy created it meanwhile. */
@@ -280,10 +273,8 @@ async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport,
   req.progress.step(`looking up execution role ${name}`);
   const found = await findRole(req.clients.iam, name);
   if (found.arn) {
-    // Never run as (or change) a role svl did not make, unless --adopt; a half-made one of ours is repaired.
-    const { repaired } = req.dryRun && found.svlMade ? { repaired: false } : await ensureUsableRole(req.clients.iam, found, req.adopt ?? false);
-    if (repaired) ledger.set('role', `role ${name} repaired (CloudWatch Logs policy attached)`);
     report.role = { action: 'reuse', name, arn: found.arn };
+    await checkRole(req, report, ledger, found);
     return found.arn;
   }
   report.role = { action: 'create', name };
@@ -295,20 +286,63 @@ async function resolveRole(req: LambdaDeployRequest, report: LambdaDeployReport,
   return arn;
 }
 
+/**
+ * Never run as (or change) a role svl did not make, unless --adopt; a half-made one of ours is
+ * repaired, one widened to admin-class refused, one carrying more than svl attached named in a
+ * warning. A dry run only reads.
+ */
+async function checkRole(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger, role: RoleLookup): Promise<void> {
+  const { repaired, extra } = await ensureUsableRole(req.clients.iam, role, { adopt: req.adopt ?? false, dryRun: req.dryRun });
+  if (repaired && !req.dryRun) ledger.set('role', `role ${role.name} repaired (CloudWatch Logs policy attached)`);
+  if (extra.length > 0) {
+    report.role.extraPolicies = extra;
+    req.warn?.(
+      `${req.desired.name}: execution role ${role.name} (created by svl) carries more than svl attached: ${extra.join(', ')} — the function may do all of that; detach what it does not need`,
+    );
+  }
+}
+
+/** An existing function that runs as svl's role: the same checks as a reused role. */
+async function checkKeptRole(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger, roleArn: string | undefined): Promise<void> {
+  const name = executionRoleName(req.desired.name);
+  if (!roleArn?.endsWith(`:role/${name}`)) return;
+  const found = await findRole(req.clients.iam, name);
+  if (found.arn && found.svlMade) await checkRole(req, report, ledger, found);
+}
+
 /** Dry run: read the URL, policy and alias state and report what a real run would change. */
 async function planRest(req: LambdaDeployRequest, report: LambdaDeployReport, functionArn: string | undefined): Promise<LambdaDeployReport> {
-  if (req.functionUrl) {
-    const state: UrlState = functionArn ? await readUrlState(req.clients.lambda, req.desired.name) : { statementIds: new Set() };
-    const planned = plannedUrlChanges(state);
+  const aliasFound = req.alias && functionArn ? await aliasExists(req, req.alias) : false;
+  if (req.alias) report.alias = { name: req.alias, action: aliasFound ? 'update' : 'create' };
+  // A function (or alias) that does not exist yet has no URL and no policy to read.
+  const exists = functionArn !== undefined && (!req.alias || aliasFound);
+  const { plan, state } = await urlPlanOf(req, exists);
+  if (plan) {
+    report.functionUrl = plan;
     report.url = state.url;
-    report.functionUrl = { action: planned.url, permissionsAdded: functionArn ? planned.permissions : URL_PERMISSIONS.map((p) => p.Action as string) };
-  }
-  if (req.alias) {
-    const exists = functionArn ? await aliasExists(req, req.alias) : false;
-    report.alias = { name: req.alias, action: exists ? 'update' : 'create' };
   }
   req.progress.done('dry run: nothing was changed');
   return report;
+}
+
+/** The URL plan for this deploy; no plan when nothing was asked and there is no URL. */
+async function urlPlanOf(req: LambdaDeployRequest, exists: boolean): Promise<{ plan?: UrlPlan; state: typeof NO_URL; target: UrlTarget }> {
+  const target: UrlTarget = { functionName: req.desired.name, qualifier: req.alias };
+  const state = exists ? await readUrlState(req.clients.lambda, target) : NO_URL;
+  if (req.functionUrl === undefined && !state.url) return { state, target };
+  return { plan: planUrl(req.functionUrl, state, req.alias), state, target };
+}
+
+/** Makes the function URL match the explicit choice; without one an existing URL stays as it is. */
+async function urlStep(req: LambdaDeployRequest, report: LambdaDeployReport, ledger: DeployLedger): Promise<void> {
+  const { plan, state, target } = await urlPlanOf(req, true);
+  if (!plan) return;
+  report.functionUrl = plan;
+  report.url = state.url;
+  const unchanged = plan.action === 'keep' && plan.permissionsAdded.length + plan.permissionsRemoved.length === 0;
+  req.progress.step(`function URL: ${describeUrlPlan(plan, state.url)}`);
+  if (unchanged) return;
+  report.url = await applyUrlPlan(req.clients.lambda, target, plan, state, (what) => ledger.set(`url:${what}`, what));
 }
 
 function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: string): UpdateFunctionConfigurationCommandInput {
@@ -328,26 +362,6 @@ function configUpdate(desired: DesiredFunction, fields: string[], roleArn?: stri
 async function waitUpdated(req: LambdaDeployRequest): Promise<void> {
   req.progress.step('waiting for the update to finish');
   await waitFor(req, 'updated');
-}
-
-/** A waiter that gives up says why in Lambda's own words (State/LastUpdateStatus reason). */
-/**
- * Waits until the function is Active (after create) or its last update is done, with the SDK's
- * waiters; a lost endpoint ends the wait after a few unanswered polls (seconds, not minutes), as an
- * AwsCallError with the network code.
- */
-export async function waitForState(lambda: LambdaClient, name: string, goal: 'Active' | 'updated'): Promise<void> {
-  const controller = new AbortController();
-  const config = { client: watchedClient(lambda, controller), abortSignal: controller.signal, ...WAIT };
-  try {
-    if (goal === 'Active') await waitUntilFunctionActiveV2(config, { FunctionName: name });
-    else await waitUntilFunctionUpdatedV2(config, { FunctionName: name });
-  } catch (err) {
-    if (controller.signal.aborted) {
-      throw new AwsCallError('lambda:GetFunction', Object.assign(new Error('connection lost while waiting'), { code: 'ECONNREFUSED' }));
-    }
-    throw err;
-  }
 }
 
 async function waitFor(req: LambdaDeployRequest, goal: 'Active' | 'updated'): Promise<void> {
