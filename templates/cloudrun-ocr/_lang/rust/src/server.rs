@@ -150,7 +150,7 @@ async fn recognize(
     let deadline = start + config.request_budget;
     let upload = read_upload(request, config.max_upload_bytes, &state.budget, config.body_timeout).await?;
     let image = upload.bytes;
-    let _received = upload.charge;
+    let received = upload.charge;
     let mime = sniff_image(&image).ok_or_else(|| {
         ApiError::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -171,24 +171,24 @@ async fn recognize(
         _ => PASS_THROUGH_COST,
     };
     let work = state.budget.admit_work(cost, deadline).await?;
-    let (prepared, _work) = if decodes_here && header.is_some() {
+    let (prepared, _work, _received) = if decodes_here && header.is_some() {
         let decoder = timeout_at(deadline, state.decoders.clone().acquire_owned())
             .await
             .map_err(|_| ApiError::timeout())?
             .map_err(|_| ApiError::timeout())?;
         let max_side = config.max_side;
-        // The permits travel with the decode: if the client goes away, they are released when
-        // the memory is, not when the handler is dropped.
-        let (prepared, work) = tokio::task::spawn_blocking(move || {
+        // The permits (and the body's) travel with the decode: if the client goes away, they are
+        // released when the memory is, not when the handler is dropped.
+        let (prepared, work, received) = tokio::task::spawn_blocking(move || {
             let prepared = prepare(image, mime, header.as_ref(), max_side, cost);
             drop(decoder);
-            (prepared, work)
+            (prepared, work, received)
         })
         .await
         .map_err(|_| ApiError::internal("preprocess_failed", "could not prepare the image"))?;
-        (prepared?, work)
+        (prepared?, work, received)
     } else {
-        (Prepared { bytes: image, mime }, work)
+        (Prepared { bytes: image, mime }, work, received)
     };
     let result = state.engine.recognize(prepared, deadline, &state.budget.queue).await?;
     Ok((result, mime, bytes))
