@@ -110,3 +110,34 @@ func TestTIFFIsSniffedAndMeasured(t *testing.T) {
 		t.Fatalf("tesseract must take TIFF: %v", err)
 	}
 }
+
+// craftedTIFF is a big-endian TIFF whose only IFD comes after filler bytes (as ImageMagick writes
+// it, at the end), declaring w×h with ImageWidth as LONG and ImageLength as SHORT.
+func craftedTIFF(w uint32, h uint16, filler int) []byte {
+	var b bytes.Buffer
+	b.WriteString("MM\x00\x2a")
+	_ = binary.Write(&b, binary.BigEndian, uint32(8+filler))
+	b.Write(make([]byte, filler))
+	_ = binary.Write(&b, binary.BigEndian, uint16(2))
+	_ = binary.Write(&b, binary.BigEndian, []uint16{256, 4})
+	_ = binary.Write(&b, binary.BigEndian, []uint32{1, w})
+	_ = binary.Write(&b, binary.BigEndian, []uint16{257, 3})
+	_ = binary.Write(&b, binary.BigEndian, uint32(1))
+	_ = binary.Write(&b, binary.BigEndian, []uint16{h, 0})
+	return b.Bytes()
+}
+
+func TestTIFFDimensionsComeFromTheIFDWhereverItIs(t *testing.T) {
+	n, err := imagePixels(bytes.NewReader(craftedTIFF(1400, 220, 5000)), "image/tiff", 25_000_000)
+	if err != nil || n != 1400*220 {
+		t.Fatalf("got %d, %v; want %d", n, err, 1400*220)
+	}
+	_, err = imagePixels(bytes.NewReader(craftedTIFF(50000, 50000, 10)), "image/tiff", 25_000_000)
+	if e, ok := err.(*apiError); !ok || e.Code != "too_many_pixels" {
+		t.Fatalf("a 50000² TIFF: got %v, want too_many_pixels", err)
+	}
+	_, err = imagePixels(bytes.NewReader(craftedTIFF(10, 10, 100)[:60]), "image/tiff", 25_000_000)
+	if e, ok := err.(*apiError); !ok || e.Code != "bad_image" {
+		t.Fatalf("a TIFF cut before its IFD: got %v, want bad_image", err)
+	}
+}

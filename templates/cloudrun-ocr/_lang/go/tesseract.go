@@ -40,7 +40,7 @@ func (t *tesseractEngine) Check(mime string, _ int64) error {
 }
 
 // WorkCost is the child's memory, which counts against the same instance: leptonica holds 32-bit
-// pixels plus grey and binary copies. Unknown sizes (some TIFFs) are charged the child's limit.
+// pixels plus grey and binary copies. Unknown sizes are charged the child's limit.
 func (t *tesseractEngine) WorkCost(_, pixels int64) int64 {
 	if pixels == 0 {
 		return t.memory
