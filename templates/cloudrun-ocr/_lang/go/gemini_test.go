@@ -92,8 +92,8 @@ func testConfig(baseURL string) Config {
 	}
 }
 
-// newTestServer wires the real handler and the real genai client to the fake model.
-func newTestServer(t *testing.T, cfg Config) (http.Handler, *bytes.Buffer) {
+// newTestService is the real server with the real genai client pointed at the fake model.
+func newTestService(t *testing.T, cfg Config) (*server, *bytes.Buffer) {
 	t.Helper()
 	t.Setenv("GEMINI_API_KEY", "test-key-not-secret")
 	engine, err := newGeminiEngine(context.Background(), cfg)
@@ -101,7 +101,14 @@ func newTestServer(t *testing.T, cfg Config) (http.Handler, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	return newServer(cfg, engine, newLogger(&logs)).routes(), &logs
+	return newServer(cfg, engine, newLogger(&logs)), &logs
+}
+
+// newTestServer is newTestService's handler, for in-process requests.
+func newTestServer(t *testing.T, cfg Config) (http.Handler, *bytes.Buffer) {
+	t.Helper()
+	s, logs := newTestService(t, cfg)
+	return s.routes(), logs
 }
 
 func post(h http.Handler, body []byte, contentType string) *httptest.ResponseRecorder {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -18,13 +17,7 @@ import (
 // newRealServer serves the handler on a loopback port: deadlines need real connections.
 func newRealServer(t *testing.T, cfg Config) (*server, *httptest.Server) {
 	t.Helper()
-	t.Setenv("GEMINI_API_KEY", "test-key-not-secret")
-	engine, err := newGeminiEngine(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var logs bytes.Buffer
-	s := newServer(cfg, engine, newLogger(&logs))
+	s, _ := newTestService(t, cfg)
 	ts := httptest.NewServer(s.routes())
 	t.Cleanup(ts.Close)
 	return s, ts

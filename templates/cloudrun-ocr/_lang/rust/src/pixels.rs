@@ -220,18 +220,10 @@ pub mod tests {
     }
 
     fn crc32(kind: &[u8], data: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &byte in kind.iter().chain(data) {
-            crc ^= u32::from(byte);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
+        let mut hasher = crc32fast::Hasher::new();
+        hasher.update(kind);
+        hasher.update(data);
+        hasher.finalize()
     }
 
     #[test]
