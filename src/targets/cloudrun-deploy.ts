@@ -5,7 +5,8 @@ import type { DeployContext, DeployOutcome } from './target.js';
 
 /** Cloud Run: one `gcloud run deploy --source <service folder>` per service, one after another (gcloud prompts and builds). */
 export async function deployCloudRunServices(fns: FunctionConfig[], ctx: DeployContext): Promise<DeployOutcome[]> {
-  const { cloudRunDeployPlan, shellLine, withholdValues } = await import('../deploy/cloudrun/gcloud-argv.js');
+  const { cloudRunDeployPlan, shellLine } = await import('../deploy/cloudrun/gcloud-argv.js');
+  const { withholdValues } = await import('../deploy/redact.js');
   const { requireGcloudAccount, runGcloud } = await import('../deploy/cloudrun/gcloud.js');
   const { io, flags } = ctx;
   const outcomes: DeployOutcome[] = [];

@@ -1,5 +1,6 @@
 import { SvlError, UsageError } from '../../core/errors.js';
 import type { FunctionConfig } from '../../project/project.js';
+import { REDACTED } from '../redact.js';
 import { secretLookingNames } from '../secret-names.js';
 
 export interface CloudRunDeployOptions {
@@ -20,9 +21,6 @@ export interface CloudRunDeployPlan {
   /** One-line warnings; they name variables, never a value. */
   warnings: string[];
 }
-
-/** The redacted stand-in for an environment value wherever svl prints a command line. */
-export const REDACTED = '***';
 
 /**
  * gcloud splits list flags on commas; a value that contains one needs gcloud's alternate-delimiter
@@ -104,19 +102,6 @@ export function cloudRunDeployPlan(config: FunctionConfig, opts: CloudRunDeployO
   const envAt = argv.indexOf('--set-env-vars') + 1;
   const shown = argv.map((a, i) => (i === envAt && shownEnvironment !== undefined ? shownEnvironment : a));
   return { service, region, argv, shown, warnings };
-}
-
-/**
- * Withholds environment values from gcloud's own output before it is relayed. Values under 8
- * characters ("dev", "1") also occur in ordinary words and are left alone; that is what the
- * redacted command line is for.
- */
-export function withholdValues(text: string, environment: Record<string, string>): string {
-  let out = text;
-  for (const value of Object.values(environment).sort((a, b) => b.length - a.length)) {
-    if (value.length >= 8) out = out.split(value).join(REDACTED);
-  }
-  return out;
 }
 
 /** The argv as one copy-pasteable shell line. */

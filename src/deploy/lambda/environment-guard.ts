@@ -1,4 +1,5 @@
 import { SvlError } from '../../core/errors.js';
+import { withholdValues } from '../redact.js';
 
 export { secretLookingNames } from '../secret-names.js';
 
@@ -28,14 +29,7 @@ export function checkEnvironmentSize(functionName: string, env: Record<string, s
  * (the 4 KB error quotes all of them after "String measured:").
  */
 export function redactEnvironment(message: string, env: Record<string, string>): string {
-  let out = message.replace(/String measured:.*$/s, 'String measured: <environment withheld>');
-  // Longest first, so a value that contains another is replaced whole. A short value ("dev",
-  // "info") also occurs in names and ARNs: it is withheld only where the message quotes it.
-  for (const value of Object.values(env).sort((a, b) => b.length - a.length)) {
-    if (value.length >= 8) out = out.split(value).join('***');
-    else if (value.length > 0) for (const q of ['"', "'"]) out = out.split(`${q}${value}${q}`).join(`${q}***${q}`);
-  }
-  return out;
+  return withholdValues(message.replace(/String measured:.*$/s, 'String measured: <environment withheld>'), env);
 }
 
 /** The same for an AWS SDK error (or svl's wrapper of one), in place: its message is what gets printed. */
