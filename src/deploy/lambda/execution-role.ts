@@ -122,9 +122,14 @@ export async function readRolePolicies(iam: IAMClient, name: string): Promise<Ro
   return { managed: (attached.AttachedPolicies ?? []).map((p) => ({ name: p.PolicyName ?? '', arn: p.PolicyArn ?? '' })), inline };
 }
 
+/** Names of what the role carries (inline ones marked), optionally leaving out some managed policies. */
+function policyNames(p: RolePolicies, skipArn?: string): string[] {
+  return [...p.managed.filter((m) => m.arn !== skipArn).map((m) => m.name), ...p.inline.map((i) => `${i.name} (inline)`)];
+}
+
 /** Names of what the role carries beyond the CloudWatch Logs policy svl attaches. */
 export function extraPolicies(p: RolePolicies): string[] {
-  return [...p.managed.filter((m) => m.arn !== BASIC_EXECUTION_POLICY).map((m) => m.name), ...p.inline.map((i) => `${i.name} (inline)`)];
+  return policyNames(p, BASIC_EXECUTION_POLICY);
 }
 
 /** Names of its admin-class policies: AdministratorAccess, PowerUserAccess, IAMFullAccess, or an inline "*" on "*". */
@@ -149,8 +154,7 @@ export interface UsableRole {
  */
 export async function ensureUsableRole(iam: IAMClient, role: RoleLookup, opts: { adopt: boolean; dryRun: boolean }): Promise<UsableRole> {
   if (!role.svlMade && !opts.adopt) {
-    const policies = await readRolePolicies(iam, role.name);
-    const carried = [...policies.managed.map((m) => m.name), ...policies.inline.map((i) => `${i.name} (inline)`)];
+    const carried = policyNames(await readRolePolicies(iam, role.name));
     throw new SvlError(
       `IAM role ${role.name} already exists and svl did not create it (no created-by=svl tag; trusts ${role.trustPrincipals?.join(', ') || 'no principal'}; policies: ${carried.join(', ') || 'none'}) — nothing was changed; pass --role <arn> to use a role of yours, or --adopt to let svl use this one`,
     );
