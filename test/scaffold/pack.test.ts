@@ -35,6 +35,20 @@ async function pack(cwd: string, label: string, scripts: 'ignore-scripts' | 'run
 }
 
 /** Sum of the sizes of every file below `dir` (what "installed size" means here; no block rounding). */
+/** `npm install --global` of a packed tarball into a fresh prefix, as a user would; returns the prefix. */
+async function installGlobally(tarball: string, label: string): Promise<string> {
+  const prefix = await scratchDir(label);
+  const install = await execa('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], {
+    cwd: prefix,
+    reject: false,
+    all: true,
+    timeout: 300_000,
+    env,
+  });
+  expect(install.exitCode, install.all).toBe(0);
+  return prefix;
+}
+
 async function treeBytes(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -178,15 +192,7 @@ describe('serverless-lang (the toolkit): npm pack → install → svl', () => {
     version = await rootVersion();
     // --ignore-scripts for the reason given above (dist/ is built by npm test).
     ({ tarball, info } = await pack(REPO_ROOT, 'pack', 'ignore-scripts'));
-    const prefix = await scratchDir('pack-prefix');
-    const install = await execa('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], {
-      cwd: prefix,
-      reject: false,
-      all: true,
-      timeout: 300_000,
-      env,
-    });
-    expect(install.exitCode, install.all).toBe(0);
+    const prefix = await installGlobally(tarball, 'pack-prefix');
     bin = path.join(prefix, 'bin');
   });
 
@@ -262,15 +268,7 @@ describe('npm pack from a fresh clone (no dist/, no bundle)', () => {
 
     const toolkit = await pack(clone, 'pack-clone-out', 'run-scripts');
     expect(toolkit.info.files.map((f) => f.path)).toContain('dist/cli/svl.js');
-    const prefix = await scratchDir('pack-clone-prefix');
-    const install = await execa('npm', ['install', '--global', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', toolkit.tarball], {
-      cwd: prefix,
-      reject: false,
-      all: true,
-      timeout: 300_000,
-      env,
-    });
-    expect(install.exitCode, install.all).toBe(0);
+    const prefix = await installGlobally(toolkit.tarball, 'pack-clone-prefix');
     const svlVersion = await execa(path.join(prefix, 'bin', 'svl'), ['--version'], { reject: false, all: true, env });
     expect(svlVersion.exitCode, svlVersion.all).toBe(0);
     expect(svlVersion.stdout.trim()).toBe(version);
