@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Arch, Language } from '../project/project.js';
+import type { Arch, Flavor, Language } from '../project/project.js';
 
 /** One Lambda function a detector found in an existing project, before names are made unique. */
 export interface DetectedFunction {
@@ -12,7 +12,7 @@ export interface DetectedFunction {
   /** The function's folder relative to the project root, POSIX separators; '.' for the root. */
   path: string;
   language?: Language;
-  flavor?: 'http' | 'event';
+  flavor?: Flavor;
   arch?: Arch;
   /** Where arch came from ("[package.metadata.lambda.build]", "its ELF header"); unset when arch is unset. */
   archFrom?: string;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { SvlError, UsageError } from '../core/errors.js';
 import { DEV_CONCURRENCY, LAMBDA_DEFAULTS } from './defaults.js';
 import { matchesRoute, routeCovers } from './routes.js';
-import { CONFIG_FILE, readSvlJson, type CloudRunSettings, type Route, type SizeBudgets, type SvlJson } from './svl-json.js';
+import { CONFIG_FILE, readSvlJson, type CloudRunSettings, type EventSource, type InvokeMode, type Route, type SizeBudgets, type SvlJson } from './svl-json.js';
 
 export type Arch = 'arm64' | 'x86_64';
 export type Language = 'rust' | 'go';
@@ -13,6 +13,10 @@ export const ARCHES = ['arm64', 'x86_64'] as const;
 /** svl deploy's function URL: AuthType AWS_IAM, AuthType NONE with the public permissions, or no URL. */
 export type FunctionUrlAuth = 'iam' | 'public' | 'none';
 export const FUNCTION_URL_AUTHS = ['iam', 'public', 'none'] as const;
+/** The Lambda event shapes templates are generated for. */
+export type Flavor = NonNullable<SvlJson['flavor']>;
+/** A trigger with its name resolved: `name`, else `<function>-<type>-<n>` (n counts that type from 1). */
+export type ResolvedEventSource = EventSource & { name: string };
 
 /** One function (or Cloud Run service) of the project, every setting resolved: what commands work on. */
 export interface FunctionConfig {
@@ -24,7 +28,7 @@ export interface FunctionConfig {
   root: string;
   /** The function's folder (absolute); the root for a single-function project. */
   dir: string;
-  flavor?: 'http' | 'event';
+  flavor?: Flavor;
   runtime: 'provided.al2023';
   arch: Arch;
   memory: number;
@@ -43,6 +47,10 @@ export interface FunctionConfig {
   functionUrl?: FunctionUrlAuth;
   /** S3 bucket svl deploy uploads the zip through (needed over Lambda's 50 MB direct upload). */
   s3Bucket?: string;
+  /** The function URL's invoke mode (default BUFFERED). */
+  invokeMode: InvokeMode;
+  /** Its triggers (SQS, schedules, S3), in svl.json's order. */
+  events: ResolvedEventSource[];
   /** Rust: the cargo binary target. */
   bin?: string;
   /** Rust: the cargo package holding it. */
@@ -160,6 +168,8 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
       size: json.size ?? {},
       cloudrun: json.cloudrun,
       artifact: json.artifact === undefined ? undefined : inside(json.artifact, 'artifact'),
+      invokeMode: json.invokeMode ?? 'BUFFERED',
+      events: resolveEvents(json.name, json.events),
       ...(json.platform === 'lambda' ? deploySettings(overrides, json) : {}),
     });
   } else {
@@ -189,6 +199,8 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
         artifact: f.artifact === undefined ? undefined : inside(f.artifact, `functions.${name}.artifact`),
         bin: f.bin,
         package: f.package,
+        invokeMode: f.invokeMode ?? json.invokeMode ?? 'BUFFERED',
+        events: resolveEvents(name, f.events),
         ...deploySettings(overrides, f, json),
       });
     }
@@ -209,10 +221,20 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
         size: { ...json.size, ...s.size },
         cloudrun: s.cloudrun,
         bin: s.bin,
+        invokeMode: 'BUFFERED',
+        events: [],
       });
     }
   }
   const lambdas = functions.filter((f) => f.platform === 'lambda');
+  const triggers = new Map<string, string>();
+  for (const f of lambdas) {
+    for (const e of f.events) {
+      const other = triggers.get(e.name);
+      if (other !== undefined) throw new SvlError(`${file}: two triggers are named '${e.name}' (functions ${other} and ${f.name}) — give each its own "name"`);
+      triggers.set(e.name, f.name);
+    }
+  }
   const routes = json.routes ?? [];
   routes.forEach((r, i) => {
     const target = functions.find((f) => f.name === r.function);
@@ -233,6 +255,15 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
   }
   defaultFunction ??= lambdas.length === 1 ? lambdas[0]!.name : lambdas.find((f) => f.dir === root)?.name;
   return { root, file, name: json.name, functions, routes, defaultFunction, here: functionHere(functions, root, cwd) };
+}
+
+function resolveEvents(fn: string, events: EventSource[] | undefined): ResolvedEventSource[] {
+  const counts = new Map<string, number>();
+  return (events ?? []).map((e) => {
+    const n = (counts.get(e.type) ?? 0) + 1;
+    counts.set(e.type, n);
+    return { ...e, name: e.name ?? `${fn}-${e.type}-${n}` };
+  });
 }
 
 /** The function whose folder holds `cwd` (the deepest one), unless that folder is the project root of a many-function project. */

@@ -13,6 +13,20 @@ export type Size = number | string;
  */
 export type FunctionUrl = 'iam' | 'public' | 'none';
 /**
+ * The function URL's invoke mode: BUFFERED (default; the response is returned whole, up to 6 MB) or RESPONSE_STREAM (the function streams its response as it writes it, up to 20 MB; svl dev and svl deploy both honour it)
+ *
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "invokeMode".
+ */
+export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
+/**
+ * A trigger of the function: svl dev runs it locally (SQS polled from an SQS-compatible endpoint, schedules fired here, S3 notifications read from the queue the bucket notifies)
+ *
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "eventSource".
+ */
+export type EventSource = SqsEventSource | ScheduleEventSource | S3EventSource;
+/**
  * svl deploy: upload the zip to s3://<bucket>/svl/<function>/<sha256>.zip and deploy it from there (needed over Lambda's 50 MB direct-upload limit); the bucket must exist in the function's region
  *
  * This interface was referenced by `SvlJson`'s JSON-Schema
@@ -37,7 +51,7 @@ export interface SvlJson {
   /**
    * Lambda event shape the template was generated for
    */
-  flavor?: 'http' | 'event';
+  flavor?: 'http' | 'event' | 'sqs' | 's3' | 'schedule' | 'dynamodb' | 'stream';
   /**
    * Lambda runtime: compiled functions run on the OS-only runtime
    */
@@ -66,6 +80,11 @@ export interface SvlJson {
    */
   artifact?: string;
   functionUrl?: FunctionUrl;
+  invokeMode?: InvokeMode;
+  /**
+   * Triggers svl dev runs locally and a stack deploys: SQS queues, schedules, S3 buckets
+   */
+  events?: EventSource[];
   s3Bucket?: S3Bucket;
   /**
    * Lambda functions of the project, by name. Top-level arch, memory, timeout, concurrency, region, environment, tags, size, functionUrl and s3Bucket are their defaults.
@@ -151,7 +170,7 @@ export interface LambdaFunction {
   /**
    * Lambda event shape the function was generated for
    */
-  flavor?: 'http' | 'event';
+  flavor?: 'http' | 'event' | 'sqs' | 's3' | 'schedule' | 'dynamodb' | 'stream';
   runtime?: 'provided.al2023';
   arch?: 'arm64' | 'x86_64';
   memory?: number;
@@ -166,6 +185,11 @@ export interface LambdaFunction {
    */
   artifact?: string;
   functionUrl?: FunctionUrl;
+  invokeMode?: InvokeMode;
+  /**
+   * Triggers svl dev runs locally and a stack deploys: SQS queues, schedules, S3 buckets
+   */
+  events?: EventSource[];
   s3Bucket?: S3Bucket;
   /**
    * Rust: the cargo binary target (default: the function's name, else 'bootstrap', else the package's only binary)
@@ -206,4 +230,96 @@ export interface Route {
    */
   path: string;
   function: string;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "sqsEventSource".
+ */
+export interface SqsEventSource {
+  type: 'sqs';
+  /**
+   * The trigger's name (svl dev --trigger <name>; default: <function>-<type>-<n>)
+   */
+  name?: string;
+  /**
+   * The queue: its URL, ARN, or name (resolved with GetQueueUrl)
+   */
+  queue: string;
+  /**
+   * An SQS-compatible endpoint URL for svl dev (default: AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, then AWS)
+   */
+  endpoint?: string;
+  /**
+   * Most messages per invoke (Lambda: 1-10000, FIFO queues 1-10; default 10)
+   */
+  batchSize?: number;
+  /**
+   * MaximumBatchingWindowInSeconds: seconds to gather a batch (0-300, default 0)
+   */
+  batchingWindow?: number;
+  /**
+   * FunctionResponseTypes ReportBatchItemFailures: only the batchItemFailures the function returns are retried (default false, as in Lambda: any error retries the whole batch)
+   */
+  reportBatchItemFailures?: boolean;
+  /**
+   * false: declared but not run by svl dev (default true)
+   */
+  enabled?: boolean;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "scheduleEventSource".
+ */
+export interface ScheduleEventSource {
+  type: 'schedule';
+  /**
+   * The trigger's name (svl dev --trigger <name>; default: <function>-<type>-<n>)
+   */
+  name?: string;
+  /**
+   * EventBridge schedule expression: rate(<n> minute|minutes|hour|hours|day|days) or cron(<min> <hour> <day-of-month> <month> <day-of-week> <year>), UTC
+   */
+  schedule: string;
+  /**
+   * Constant JSON passed instead of the scheduled event (EventBridge target Input)
+   */
+  input?: {
+    [k: string]: unknown;
+  };
+  /**
+   * false: declared but not run by svl dev (default true)
+   */
+  enabled?: boolean;
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "s3EventSource".
+ */
+export interface S3EventSource {
+  type: 's3';
+  /**
+   * The trigger's name (svl dev --trigger <name>; default: <function>-<type>-<n>)
+   */
+  name?: string;
+  bucket: string;
+  /**
+   * S3 event types (default ["s3:ObjectCreated:*"])
+   *
+   * @minItems 1
+   */
+  events?: [string, ...string[]];
+  prefix?: string;
+  suffix?: string;
+  /**
+   * svl dev: the SQS queue (URL, ARN or name) the bucket's notifications go to; svl reads S3 events from it
+   */
+  queue?: string;
+  /**
+   * An SQS-compatible endpoint URL for svl dev (default: AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, then AWS)
+   */
+  endpoint?: string;
+  /**
+   * false: declared but not run by svl dev (default true)
+   */
+  enabled?: boolean;
 }
