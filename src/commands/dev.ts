@@ -13,6 +13,7 @@ import { DEV_HOST, DEV_PORT } from '../project/defaults.js';
 import { loadProject, selectFunctions, type FunctionConfig, type Platform, type Project } from '../project/project.js';
 import { targetFor, type DevFunction, type DevServer } from '../targets/index.js';
 import type { BuildInputs } from '../toolchains/index.js';
+import { checkTriggers, listenForTriggerKeys, scheduleNamed, scheduleTriggers, startTriggers, withCliQueues } from '../triggers/index.js';
 import { noPositionals, parseFlags, positiveInt } from './support/args.js';
 
 const HELP = `Usage: svl dev [options]
@@ -33,7 +34,15 @@ Options:
                          is the same, but node itself also reads a file given that way (into
                          svl's own environment) and stops on a missing one
   --no-watch             build once, do not rebuild on changes
+  --sqs <queue>          Lambda: poll this SQS queue (URL, ARN or name) for the function with flavor
+                         sqs (or the only one); --sqs <function>=<queue> names it (repeatable)
+  --trigger <name>       fire this schedule trigger once at start (its name, or a function with one
+                         schedule; repeatable); in a terminal, press t to fire one
   -h, --help             show this help
+
+svl.json "events" run here too: SQS queues are polled as Lambda's event source mapping does,
+schedules fire on this machine's clock (UTC), S3 notifications are read from their "queue" (see
+docs/triggers.md).
 
 Each function's environment, later entries winning: the host's RUST_LOG, AWS_LAMBDA_LOG_LEVEL,
 AWS_LAMBDA_LOG_FORMAT, AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, HOME, credentials
@@ -68,6 +77,8 @@ export async function run(io: Io): Promise<number> {
       dotenv: { type: 'string', multiple: true },
       'env-file': { type: 'string', multiple: true },
       watch: { type: 'boolean', default: true },
+      sqs: { type: 'string', multiple: true },
+      trigger: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     'dev',
@@ -98,6 +109,14 @@ export async function run(io: Io): Promise<number> {
       throw new UsageError(`--${flag} applies to Lambda projects; ${detail} — drop --${flag}`);
     }
   }
+  // Event sources run for the Lambda functions served; a bad schedule or --trigger stops here, before any build.
+  const triggerFns = () =>
+    withCliQueues(
+      fns.filter((f) => f.platform === 'lambda'),
+      values.sqs ?? [],
+    );
+  checkTriggers(triggerFns());
+  const firstFires = (values.trigger ?? []).map((t) => scheduleNamed(scheduleTriggers(triggerFns()), t).name);
   const extraEnv = { ...hostPassThrough(io.env), ...(await readEnvFiles(io.cwd, [...(values.dotenv ?? []), ...(values['env-file'] ?? [])])) };
   const ports = portsOf(platforms, fns, port);
   // A busy port is reported now, not after a build of several minutes.
@@ -163,6 +182,21 @@ export async function run(io: Io): Promise<number> {
     throw err;
   }
 
+  const startEventSources = () =>
+    startTriggers(triggerFns(), {
+      env: io.env,
+      say,
+      invoke: (name, payload) => {
+        const lambda = servers.get('lambda');
+        if (!lambda?.invoke) throw new Error(`${name} is not served`);
+        return lambda.invoke(name, payload);
+      },
+    });
+  let triggers = startEventSources();
+  let triggersKey = JSON.stringify(triggerFns().map((f) => [f.name, f.events]));
+  for (const name of firstFires) void triggers.fire(name);
+  const keys = listenForTriggerKeys(io.stdin, () => triggers, say);
+
   let rebuilding: Promise<void> = Promise.resolve();
   const inputs = new Map<string, BuildInputs>();
   const refreshInputs = async (targets: FunctionConfig[]) => {
@@ -202,6 +236,17 @@ export async function run(io: Io): Promise<number> {
       return;
     }
     const nextFns = servedOf(next);
+    try {
+      checkTriggers(
+        withCliQueues(
+          nextFns.filter((f) => f.platform === 'lambda'),
+          values.sqs ?? [],
+        ),
+      );
+    } catch (err) {
+      say(`${(err as Error).message}\nsvl dev: keeping the previous settings`);
+      return;
+    }
     const nextPlatforms = platformsOf(nextFns);
     if (nextPlatforms.some((p) => !servers.has(p)) && servers.size > 0 && nextPlatforms.join() !== [...servers.keys()].join()) {
       say('svl.json now mixes platforms differently — restart svl dev to serve them');
@@ -223,6 +268,12 @@ export async function run(io: Io): Promise<number> {
           current.filter((d) => d.fn.platform === platform),
         );
       await refreshInputs(nextFns);
+      const key = JSON.stringify(triggerFns().map((f) => [f.name, f.events]));
+      if (key !== triggersKey) {
+        await triggers.close();
+        triggers = startEventSources();
+        triggersKey = key;
+      }
       say('svl.json changed — settings applied');
     } catch (err) {
       say(`${(err as Error).message}\nsvl dev: keeping the previous settings`);
@@ -241,9 +292,13 @@ export async function run(io: Io): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   say('shutting down');
+  keys?.close();
   await watcher?.close();
   await rebuilding;
+  // Polls stop first; a batch still running ends with its pool and stays in its queue.
+  const triggersStopped = triggers.close();
   for (const s of servers.values()) await s.close();
+  await triggersStopped;
   for (const s of snapshots.values()) await s.removeAll();
   return EXIT.ok;
 }

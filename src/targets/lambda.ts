@@ -48,6 +48,7 @@ export const lambdaTarget: Target = {
     for (const r of ctx.project.routes) ctx.say(`  route ${r.method ?? 'ANY'} ${r.path} → ${r.function}`);
     return {
       swap: async (d) => emulator.useBinary(d.fn.name, d.binary),
+      invoke: async (name, payload) => emulator.invoke(name, payload),
       reconfigure: async (project, next) => {
         const nextNames = new Set(next.map((d) => d.fn.name));
         for (const name of [...emulator.functions.keys()]) {

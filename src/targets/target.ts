@@ -1,4 +1,5 @@
 import type { Io } from '../core/io.js';
+import type { InvocationResult } from '../emulator/invocation.js';
 import type { FunctionConfig, FunctionUrlAuth, Platform, Project } from '../project/project.js';
 import type { Packaging } from '../toolchains/index.js';
 
@@ -59,6 +60,8 @@ export interface DevServer {
   swap(fn: DevFunction): Promise<void>;
   /** Applies new settings (svl.json edit): functions added, removed or changed. */
   reconfigure(project: Project, fns: DevFunction[]): Promise<void>;
+  /** Invokes a function as the Invoke API does (the event sources svl dev runs); Lambda only. */
+  invoke?(name: string, payload: Buffer): Promise<InvocationResult>;
   close(): Promise<void>;
 }
 
