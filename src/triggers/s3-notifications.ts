@@ -39,13 +39,24 @@ export function readS3Notification(message: Message): S3Notification {
 
 /** The records the trigger's bucket, event types and key prefix/suffix select, as S3 itself would. */
 export function matchingRecords(records: S3Record[], filter: S3Filter): S3Record[] {
-  return records.filter((r) => {
+  return records.map(withZonedTime).filter((r) => {
     if (r.s3.bucket.name !== filter.bucket) return false;
     const name = `s3:${r.eventName}`;
     if (!filter.events.some((e) => (e.endsWith(':*') ? name.startsWith(e.slice(0, -1)) : name === e))) return false;
     const key = objectKey(r);
     return key.startsWith(filter.prefix ?? '') && key.endsWith(filter.suffix ?? '');
   });
+}
+
+/**
+ * S3 writes eventTime in UTC with a 'Z'; S3-compatible servers (moto) may leave the zone out, which
+ * the Lambda runtimes' S3 event types refuse to parse — such a time is S3's UTC, so it gets its 'Z'.
+ */
+function withZonedTime(r: S3Record): S3Record {
+  const t = r.eventTime;
+  if (typeof t !== 'string' || !/^\d{4}-\d\d-\d\dT[\d:.]+$/.test(t)) return r;
+  const date = new Date(`${t}Z`);
+  return Number.isNaN(date.getTime()) ? r : { ...r, eventTime: date.toISOString() };
 }
 
 /** Notifications URL-encode the key, spaces as '+'. */

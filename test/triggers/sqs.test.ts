@@ -149,13 +149,14 @@ describe('bad queues', () => {
     await dev?.stop();
   });
 
-  it('a missing queue and an endpoint that is down are reported, and dev keeps serving', async () => {
+  it('a missing queue and an endpoint that is down are reported; dev keeps serving, --sqs queues too', async () => {
+    const cli = await createQueue(sqs, 'from-the-command-line');
     const down = `http://127.0.0.1:${await getPort({ host: '127.0.0.1' })}`;
     const dir = await triggersProject([
       { type: 'sqs', name: 'missing', queue: 'no-such-queue' },
       { type: 'sqs', name: 'down', queue: 'jobs', endpoint: down },
     ]);
-    dev = await startDev(dir, ['--no-watch'], moto.env);
+    dev = await startDev(dir, ['--no-watch', '--sqs', `go-triggers=${cli.url}`], moto.env);
     await dev.waitForStderr(`sqs no-such-queue → go-triggers: queue 'no-such-queue' does not exist at ${moto.endpoint} — create it`);
     await dev.waitForStderr(`sqs jobs → go-triggers: cannot reach SQS at ${down} (ECONNREFUSED)`);
     const res = await fetch(`${dev.url}/2015-03-31/functions/go-triggers/invocations`, {
@@ -164,6 +165,13 @@ describe('bad queues', () => {
       signal: AbortSignal.timeout(15_000),
     });
     expect(await res.json()).toBe('ok');
+    await send(cli.url, ['ok-cli']);
+    await until(
+      'the --sqs queue polled',
+      () => logged(dev.stdout(), 'processed').map((p) => p.body),
+      (b) => b.includes('ok-cli'),
+      30_000,
+    );
     // Retried with backoff: creating the queue later is picked up without a restart.
     const mark = dev.stderr().length;
     await createQueue(sqs, 'no-such-queue');

@@ -1,0 +1,46 @@
+import { afterAll, expect, it } from 'vitest';
+import { startDev, type DevServer } from '../emulator/dev-server.js';
+import { svl } from '../support/cli.js';
+import { triggersProject } from './support.js';
+
+// Schedules under svl dev with the Go fixture: --trigger fires one at once (the minute-by-minute
+// firing itself is proven on an injected clock in units.test.ts, without waiting a minute here).
+
+let dev: DevServer | undefined;
+
+afterAll(async () => {
+  await dev?.stop();
+});
+
+it('--trigger fires a schedule right away: the Scheduled Event by function name, the "input" by trigger name', async () => {
+  const dir = await triggersProject([
+    { type: 'schedule', schedule: 'rate(1 day)' },
+    { type: 'schedule', name: 'nightly-report', schedule: 'cron(0 2 * * ? *)', input: { job: 'report' } },
+  ]);
+  dev = await startDev(dir, ['--no-watch', '--trigger', 'go-triggers-schedule-1', '--trigger', 'nightly-report'], { AWS_REGION: 'eu-west-1' });
+  await dev.waitForStdout('scheduled ', 30_000);
+  await dev.waitForStdout('input {"job":"report"}', 30_000);
+  expect(dev.stdout()).toMatch(/\tscheduled \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ arn:aws:events:eu-west-1:000000000000:rule\/go-triggers-schedule-1$/m);
+  expect(dev.stderr()).toMatch(/^svl dev: schedule nightly-report → go-triggers: cron\(0 2 \* \* \? \*\) \(UTC\), next at \d{4}-\d\d-\d\dT02:00:00\.000Z$/m);
+  await dev.waitForStderr(/schedule nightly-report → go-triggers: fired for .*, ok/);
+}, 300_000);
+
+it.each([
+  ['rate(1 minutes)', "trigger 'go-triggers-schedule-1' of go-triggers: 'rate(1 minutes)': EventBridge wants rate(1 minute)"],
+  ['cron(0 12 * * MON *)', "exactly one of day-of-month and day-of-week must be '?'"],
+  ['cron(61 * * * ? *)', 'minute'],
+])('a bad schedule %s stops svl dev before any build: one line, exit 2', async (schedule, message) => {
+  const dir = await triggersProject([{ type: 'schedule', schedule }]);
+  const r = await svl(['dev', '--port', '0'], { cwd: dir, timeout: 30_000 });
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr).toContain(message);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).not.toContain('building');
+});
+
+it('--trigger naming no schedule is a usage error listing the schedules', async () => {
+  const dir = await triggersProject([{ type: 'schedule', name: 'hourly', schedule: 'rate(1 hour)' }]);
+  const r = await svl(['dev', '--port', '0', '--trigger', 'weekly'], { cwd: dir, timeout: 30_000 });
+  expect(r.exitCode).toBe(2);
+  expect(r.stderr.trim()).toBe('svl: --trigger weekly: no schedule trigger is called that — schedules: hourly (go-triggers)');
+});
