@@ -1,6 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
 import { startDev, type DevServer } from '../emulator/dev-server.js';
+import { KEY, Terminal } from '../scaffold/terminal.js';
 import { svl } from '../support/cli.js';
+import { SVL_BIN } from '../support/paths.js';
 import { triggersProject } from './support.js';
 
 // Schedules under svl dev with the Go fixture: --trigger fires one at once (the minute-by-minute
@@ -44,3 +46,19 @@ it('--trigger naming no schedule is a usage error listing the schedules', async 
   expect(r.exitCode).toBe(2);
   expect(r.stderr.trim()).toBe('svl: --trigger weekly: no schedule trigger is called that — schedules: hourly (go-triggers)');
 });
+
+it('in a terminal, t lists the schedules and a digit fires one; Ctrl-C still stops dev', async () => {
+  const dir = await triggersProject([
+    { type: 'schedule', name: 'hourly', schedule: 'rate(1 hour)' },
+    { type: 'schedule', name: 'with-input', schedule: 'rate(2 hours)', input: { from: 'the t key' } },
+  ]);
+  const term = new Terminal(['dev', '--port', '0', '--no-watch'], dir, {}, SVL_BIN);
+  await term.waitFor('press t to fire a schedule now', 50_000);
+  await term.type('t');
+  await term.waitFor('1) hourly (go-triggers, rate(1 hour))  2) with-input (go-triggers, rate(2 hours))');
+  await term.type('2');
+  await term.waitFor('input {"from":"the t key"}');
+  await term.type(KEY.ctrlC);
+  await term.waitFor('shutting down');
+  expect((await term.process).exitCode).toBe(0);
+}, 120_000);

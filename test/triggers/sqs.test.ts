@@ -102,6 +102,17 @@ describe('a standard queue with a DLQ and partial batch responses', () => {
     expect(dev.stderr()).toMatch(/^svl dev: sqs orders → go-triggers: batch of \d+, \d+ deleted, \d+ failed \(retry, to the DLQ after 2 receives\)$/m);
     expect(dev.stderr()).toMatch(/^svl dev: sqs orders → go-triggers: batch of (\d+), \1 deleted$/m);
   }, 120_000);
+
+  it('stops at once while a long poll (20 s) waits on the empty queue', async () => {
+    await dev.waitForStderr('svl dev: sqs orders → go-triggers: polling');
+    const started = performance.now();
+    const { exitCode } = await dev.stop();
+    const ms = Math.round(performance.now() - started);
+    console.log(`svl dev stopped in ${ms} ms with a long poll pending`);
+    expect(exitCode).toBe(0);
+    // The poll is aborted, not waited for: well under its 20 s.
+    expect(ms).toBeLessThan(10_000);
+  });
 });
 
 describe('a FIFO queue', () => {
