@@ -58,7 +58,15 @@ export async function pollQueue(opts: PollerOptions): Promise<void> {
       lastError = undefined;
       backoff = BACKOFF_START_MS;
       if (batch.length === 0) continue;
-      const handled = await opts.handle(batch, queue);
+      let handled: HandledBatch;
+      try {
+        handled = await opts.handle(batch, queue);
+      } catch (err) {
+        // Not an SQS problem (the function is gone, dev is stopping): the batch simply comes back.
+        if (!signal.aborted)
+          opts.say(`${label}: batch of ${batch.length} not delivered (${(err as Error).message}) — it comes back after the visibility timeout`);
+        continue;
+      }
       const notDeleted = await deleteAll(client, queue.url, handled.done);
       opts.say(`${label}: ${summary(batch.length, handled, notDeleted, queue)}`);
     } catch (err) {

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startDev, type DevServer } from '../emulator/dev-server.js';
 import { KEY, Terminal } from '../scaffold/terminal.js';
@@ -62,3 +64,26 @@ it('in a terminal, t lists the schedules and a digit fires one; Ctrl-C still sto
   await term.waitFor('shutting down');
   expect((await term.process).exitCode).toBe(0);
 }, 120_000);
+
+it('an svl.json edit restarts the triggers: a schedule added is run, a bad one keeps the previous settings', async () => {
+  const dir = await triggersProject([]);
+  const watched = await startDev(dir, []);
+  try {
+    await watched.waitForStderr('watching sources');
+    const file = path.join(dir, 'svl.json');
+    const config = JSON.parse(await readFile(file, 'utf8'));
+    let mark = watched.stderr().length;
+    await writeFile(file, JSON.stringify({ ...config, events: [{ type: 'schedule', name: 'later', schedule: 'rate(5 minutes)' }] }));
+    await watched.waitForStderr('schedule later → go-triggers: rate(5 minutes) (UTC), next at', 30_000, mark);
+    await watched.waitForStderr('svl.json changed — settings applied', 30_000, mark);
+    mark = watched.stderr().length;
+    await writeFile(file, JSON.stringify({ ...config, events: [{ type: 'schedule', name: 'later', schedule: 'rate(5 minute)' }] }));
+    await watched.waitForStderr(
+      "trigger 'later' of go-triggers: 'rate(5 minute)': EventBridge wants rate(5 minutes)\nsvl dev: keeping the previous settings",
+      30_000,
+      mark,
+    );
+  } finally {
+    await watched.stop();
+  }
+}, 300_000);
