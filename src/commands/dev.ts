@@ -13,7 +13,7 @@ import { DEV_HOST, DEV_PORT } from '../project/defaults.js';
 import { loadProject, selectFunctions, type FunctionConfig, type Platform, type Project } from '../project/project.js';
 import { targetFor, type DevFunction, type DevServer } from '../targets/index.js';
 import type { BuildInputs } from '../toolchains/index.js';
-import { checkTriggers, listenForTriggerKeys, scheduleNamed, scheduleTriggers, startTriggers, withCliQueues } from '../triggers/index.js';
+import { acceleratedClock, checkTriggers, listenForTriggerKeys, scheduleNamed, scheduleTriggers, startTriggers, withCliQueues } from '../triggers/index.js';
 import { noPositionals, parseFlags, positiveInt } from './support/args.js';
 
 const HELP = `Usage: svl dev [options]
@@ -117,6 +117,10 @@ export async function run(io: Io): Promise<number> {
     );
   checkTriggers(triggerFns());
   const firstFires = (values.trigger ?? []).map((t) => scheduleNamed(scheduleTriggers(triggerFns()), t).name);
+  const clockSpeed = io.env.SVL_DEV_CLOCK_SPEED;
+  if (clockSpeed !== undefined && !(Number(clockSpeed) > 0))
+    throw new UsageError(`SVL_DEV_CLOCK_SPEED must be a positive number (60: a minute a second), got '${clockSpeed}'`);
+  const clock = clockSpeed ? acceleratedClock(Number(clockSpeed)) : undefined;
   const extraEnv = { ...hostPassThrough(io.env), ...(await readEnvFiles(io.cwd, [...(values.dotenv ?? []), ...(values['env-file'] ?? [])])) };
   const ports = portsOf(platforms, fns, port);
   // A busy port is reported now, not after a build of several minutes.
@@ -186,6 +190,7 @@ export async function run(io: Io): Promise<number> {
     startTriggers(triggerFns(), {
       env: io.env,
       say,
+      ...(clock ? { clock } : {}),
       invoke: (name, payload) => {
         const lambda = servers.get('lambda');
         if (!lambda?.invoke) throw new Error(`${name} is not served`);

@@ -1,4 +1,4 @@
 export { checkTriggers, scheduleNamed, scheduleTriggers, startTriggers, withCliQueues, type RunningTriggers, type TriggerHost } from './triggers.js';
 export { listenForTriggerKeys } from './trigger-keys.js';
 export { parseSchedule, ScheduleError, type Schedule } from './schedule.js';
-export type { Clock } from './clock.js';
+export { acceleratedClock, type Clock } from './clock.js';

@@ -5,10 +5,11 @@ import { startDev, type DevServer } from '../emulator/dev-server.js';
 import { KEY, Terminal } from '../scaffold/terminal.js';
 import { svl } from '../support/cli.js';
 import { SVL_BIN } from '../support/paths.js';
-import { triggersProject } from './support.js';
+import { triggersProject, until } from './support.js';
 
-// Schedules under svl dev with the Go fixture: --trigger fires one at once (the minute-by-minute
-// firing itself is proven on an injected clock in units.test.ts, without waiting a minute here).
+// Schedules under svl dev with the Go fixture: --trigger fires one at once; SVL_DEV_CLOCK_SPEED
+// runs dev's schedule clock faster, so rate(1 minute) fires through the real timers without a
+// minute's wait (the next-fire arithmetic itself is proven on an injected clock in units.test.ts).
 
 let dev: DevServer | undefined;
 
@@ -27,6 +28,18 @@ it('--trigger fires a schedule right away: the Scheduled Event by function name,
   expect(dev.stdout()).toMatch(/\tscheduled \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ arn:aws:events:eu-west-1:000000000000:rule\/go-triggers-schedule-1$/m);
   expect(dev.stderr()).toMatch(/^svl dev: schedule nightly-report → go-triggers: cron\(0 2 \* \* \? \*\) \(UTC\), next at \d{4}-\d\d-\d\dT02:00:00\.000Z$/m);
   await dev.waitForStderr(/schedule nightly-report → go-triggers: fired for .*, ok/);
+}, 300_000);
+
+it('rate(1 minute) fires once a minute, on an accelerated clock', async () => {
+  const dir = await triggersProject([{ type: 'schedule', name: 'minutely', schedule: 'rate(1 minute)' }]);
+  const fast = await startDev(dir, ['--no-watch'], { SVL_DEV_CLOCK_SPEED: '120' });
+  try {
+    const times = () => [...fast.stdout().matchAll(/\tscheduled (\S+) arn:aws:events:[^:]+:000000000000:rule\/minutely$/gm)].map((m) => Date.parse(m[1]!));
+    const [a, b, c] = await until('three fires', times, (t) => t.length >= 3, 30_000);
+    expect([b! - a!, c! - b!]).toEqual([60_000, 60_000]);
+  } finally {
+    await fast.stop();
+  }
 }, 300_000);
 
 it.each([
