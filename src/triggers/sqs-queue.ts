@@ -25,11 +25,6 @@ export function sqsClientFor(ref: QueueRef): SQSClient {
   return new SQSClient({ region: regionOf(ref.queue) ?? ref.region, ...(ref.endpoint ? { endpoint: ref.endpoint } : {}), maxAttempts: 1 });
 }
 
-/** The endpoint a trigger talks to: its own, then the SQS/all-services endpoint variables the SDK also honours. */
-export function sqsEndpoint(own: string | undefined, env: Record<string, string | undefined>): string | undefined {
-  return own ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL;
-}
-
 function regionOf(queue: string): string | undefined {
   if (queue.startsWith('arn:')) return queue.split(':')[3] || undefined;
   return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com\//.exec(queue)?.[1];

@@ -9,8 +9,8 @@ import { batchOutcome } from './batch-outcome.js';
 import { systemClock, type Clock } from './clock.js';
 import { matchingRecords, objectKey, readS3Notification } from './s3-notifications.js';
 import { parseSchedule, ScheduleError, type Schedule } from './schedule.js';
-import { pollQueue, type HandledBatch } from './sqs-poller.js';
-import { sqsClientFor, sqsEndpoint, type QueueRef } from './sqs-queue.js';
+import type { HandledBatch, PollerOptions } from './sqs-poller.js';
+import type { QueueRef } from './sqs-queue.js';
 
 // svl dev's event sources: SQS queues polled as Lambda's event source mapping polls them, EventBridge
 // schedules fired on this machine's clock (UTC), S3 notifications read from the queue the bucket
@@ -196,7 +196,14 @@ function scheduleFirer(fn: FunctionConfig, e: ScheduleEventSource & { name: stri
 }
 
 function queueRef(queue: string, endpoint: string | undefined, region: string, env: Record<string, string | undefined>): QueueRef {
-  return { queue, endpoint: sqsEndpoint(endpoint, env), region };
+  // The trigger's own, then the SQS/all-services endpoint variables the SDK also honours.
+  return { queue, endpoint: endpoint ?? env.AWS_ENDPOINT_URL_SQS ?? env.AWS_ENDPOINT_URL, region };
+}
+
+/** The SQS client and poller load only when a queue is polled: most dev sessions have none. */
+async function poll(ref: QueueRef, opts: Omit<PollerOptions, 'client' | 'ref'>): Promise<void> {
+  const [{ pollQueue }, { sqsClientFor }] = await Promise.all([import('./sqs-poller.js'), import('./sqs-queue.js')]);
+  await pollQueue({ ...opts, ref, client: sqsClientFor(ref) });
 }
 
 /** The queue's name as the log shows it: the last part of a URL or ARN. */
@@ -205,10 +212,8 @@ const queueName = (queue: string) => queue.split(/[/:]/).pop() || queue;
 function sqsTrigger(fn: FunctionConfig, e: SqsEventSource & { name: string }, region: string, host: TriggerHost, signal: AbortSignal): Promise<void> {
   const ref = queueRef(e.queue, e.endpoint, region, host.env);
   const window = e.batchingWindow ?? 0;
-  return pollQueue({
+  return poll(ref, {
     label: `sqs ${queueName(e.queue)} → ${fn.name}`,
-    client: sqsClientFor(ref),
-    ref,
     batchSize: e.batchSize ?? SQS_DEFAULT_BATCH,
     batchingWindow: window,
     // A batch stays invisible while the function may run on it (the issue: the function timeout).
@@ -249,10 +254,8 @@ function s3Trigger(
   const ref = queueRef(e.queue, e.endpoint, region, host.env);
   const label = `s3 ${e.bucket} → ${fn.name}`;
   const filter = { bucket: e.bucket, events: e.events ?? ['s3:ObjectCreated:*'], prefix: e.prefix, suffix: e.suffix };
-  return pollQueue({
+  return poll(ref, {
     label,
-    client: sqsClientFor(ref),
-    ref,
     batchSize: 10,
     batchingWindow: 0,
     visibilityTimeout: fn.timeout,
