@@ -209,6 +209,13 @@ describe('S3 notifications', () => {
       'in/old.jpg',
     ]);
   });
+
+  it("gives a zoneless eventTime (moto's) S3's UTC 'Z'; leaves S3's own as it is", () => {
+    const timeOf = (t: string) =>
+      matchingRecords([{ ...record('ObjectCreated:Put', 'a'), eventTime: t }], { bucket: 'photos', events: ['s3:ObjectCreated:*'] })[0]!.eventTime;
+    expect(timeOf('2026-12-02T04:03:35.035720')).toBe('2026-12-02T04:03:35.035Z');
+    expect(timeOf('2026-12-02T04:03:35.035Z')).toBe('2026-12-02T04:03:35.035Z');
+  });
 });
 
 describe('--sqs and SQS errors', () => {
