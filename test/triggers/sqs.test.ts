@@ -192,6 +192,6 @@ describe('bad queues', () => {
     // Retried with backoff: creating the queue later is picked up without a restart.
     const mark = dev.stderr().length;
     await createQueue(sqs, 'no-such-queue');
-    await dev.waitForStderr('sqs no-such-queue → go-triggers: reached the queue again', 30_000, mark);
+    await dev.waitForStderr('sqs no-such-queue → go-triggers: reached the queue again', 60_000, mark);
   }, 300_000);
 });
