@@ -10,6 +10,13 @@ import yauzl from 'yauzl';
  * Node and machine. Each setting is passed explicitly so 7-Zip's level defaults cannot move them.
  * Measured with bench/zip.mjs (docs/build-and-size.md, "The bootstrap zip").
  */
+export interface DeflateSettings {
+  algorithm: 0 | 1;
+  fastBytes: number;
+  passes: number;
+  matchFinderCycles: number;
+}
+
 export const DEFLATE_SETTINGS = {
   /** package.json pins 7z-wasm exactly; a new version may change the bytes (see the golden test). */
   encoder: '7z-wasm 1.2.0 (7-Zip 24.09 Deflate)',
@@ -21,18 +28,21 @@ export const DEFLATE_SETTINGS = {
   passes: 3,
   /** Binary-tree match finder depth: 7-Zip's own default for fastBytes 64 (16 + fastBytes/2), written out. */
   matchFinderCycles: 48,
-} as const;
+} as const satisfies DeflateSettings & { encoder: string };
 
-const SWITCHES = [
-  '-tzip',
-  '-mm=Deflate',
-  `-ma=${DEFLATE_SETTINGS.algorithm}`,
-  `-mfb=${DEFLATE_SETTINGS.fastBytes}`,
-  `-mpass=${DEFLATE_SETTINGS.passes}`,
-  `-mmc=${DEFLATE_SETTINGS.matchFinderCycles}`,
-  // One thread: the WASM build has none, and threads must never decide the bytes.
-  '-mmt=1',
-];
+/** 7-Zip's switches for `settings`; nothing is left to its level defaults. */
+function switches(settings: DeflateSettings): string[] {
+  return [
+    '-tzip',
+    '-mm=Deflate',
+    `-ma=${settings.algorithm}`,
+    `-mfb=${settings.fastBytes}`,
+    `-mpass=${settings.passes}`,
+    `-mmc=${settings.matchFinderCycles}`,
+    // One thread: the WASM build has none, and threads must never decide the bytes.
+    '-mmt=1',
+  ];
+}
 
 export interface Deflated {
   /** Zip compression method: 8 (deflate), or 0 (stored) where deflate would not make it smaller. */
@@ -44,9 +54,9 @@ export interface Deflated {
 /**
  * Deflates `input` with 7-Zip's encoder. 7-Zip only writes archives, so it zips the input in WASM
  * memory and we take the entry's raw compressed bytes and CRC out of that zip (yauzl); the zip we
- * ship is written by zipBootstrap, whose container we control.
+ * ship is written by zipBootstrap, whose container we control. Other `settings` are for bench/zip.mjs.
  */
-export async function deflate7zip(input: Uint8Array): Promise<Deflated> {
+export async function deflate7zip(input: Uint8Array, settings: DeflateSettings = DEFLATE_SETTINGS): Promise<Deflated> {
   let messages = '';
   const sevenZip = await sevenZipWasm.default({ print: () => {}, printErr: (line: string) => void (messages += `${line}\n`) });
   sevenZip.FS.writeFile('/in', input);
@@ -54,7 +64,7 @@ export async function deflate7zip(input: Uint8Array): Promise<Deflated> {
   const exitCode = process.exitCode;
   let status: unknown;
   try {
-    status = sevenZip.callMain(['a', '-bso0', '-bsp0', ...SWITCHES, '/out.zip', '/in']);
+    status = sevenZip.callMain(['a', '-bso0', '-bsp0', ...switches(settings), '/out.zip', '/in']);
   } finally {
     process.exitCode = exitCode;
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Zip, type ZipInputFile } from 'fflate';
-import { deflate7zip } from './deflate-7zip.js';
+import { DEFLATE_SETTINGS, type DeflateSettings, deflate7zip } from './deflate-7zip.js';
 
 /**
  * Local midnight, 1980-01-01: the earliest DOS timestamp. DOS times are stored in local time, so a
@@ -24,9 +24,9 @@ export async function zipBootstrap(binaryPath: string, zipPath: string): Promise
   return { bytes: data.length, sha256: codeSha256(data) };
 }
 
-/** The zip of one `bootstrap` entry holding `binary`. */
-export async function bootstrapZip(binary: Uint8Array): Promise<Buffer> {
-  const deflated = await deflate7zip(binary);
+/** The zip of one `bootstrap` entry holding `binary`; other `settings` only for bench/zip.mjs. */
+export async function bootstrapZip(binary: Uint8Array, settings: DeflateSettings = DEFLATE_SETTINGS): Promise<Buffer> {
+  const deflated = await deflate7zip(binary, settings);
   const chunks: Uint8Array[] = [];
   const done = new Promise<void>((resolve, reject) => {
     const zip = new Zip((err, chunk, final) => {
