@@ -42,6 +42,12 @@ export async function expectUnzipsTo(zip: string, bootstrap: string): Promise<vo
 }
 
 /**
+ * SHA-256 (hex) and size of bootstrapZip(goldenInput()). Changes only when the pinned encoder
+ * (7z-wasm's version in package.json) or DEFLATE_SETTINGS change — never with Node, OS or time zone.
+ */
+export const GOLDEN = { sha256: '0a8a01d604b61220c981a589142992e37c0781e428b31f4547bbd2f59bed6795', bytes: 308_195 };
+
+/**
  * 512 KiB that look like a binary to a compressor — short literals, and earlier runs of up to a few
  * hundred bytes repeated at many distances — made from SHA-256 alone, so the same everywhere, forever.
  */

@@ -1,7 +1,7 @@
 // What decides bootstrap.zip's bytes, pinned: the encoder (7z-wasm, an exact version in package.json),
 // its settings (DEFLATE_SETTINGS, each passed to 7-Zip explicitly) and our container (fflate).
-// GOLDEN changes only when the pinned encoder or its settings change — a deliberate change that moves
-// the CodeSha256 of every unchanged function, so it must be said in the commit and the changelog.
+// GOLDEN (zip-check.ts) changes only when the pinned encoder or its settings change — a deliberate
+// change that moves the CodeSha256 of every unchanged function, so the commit must say so.
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,11 +11,8 @@ import { DEFLATE_SETTINGS } from '../../src/artifacts/deflate-7zip.js';
 import { bootstrapZip, codeSha256, zipBootstrap } from '../../src/artifacts/zip-bootstrap.js';
 import { scratchDir } from '../support/cli.js';
 import { REPO_ROOT } from '../support/paths.js';
-import { expectUnzipsTo, goldenInput, infoZipNine } from './zip-check.js';
+import { expectUnzipsTo, GOLDEN, goldenInput, infoZipNine } from './zip-check.js';
 import { sha256 } from './zip-entries.js';
-
-/** SHA-256 (hex) and size of bootstrapZip(goldenInput()). */
-const GOLDEN = { sha256: '0a8a01d604b61220c981a589142992e37c0781e428b31f4547bbd2f59bed6795', bytes: 308_195 };
 
 let dir: string;
 let input: string;
