@@ -11,7 +11,7 @@
 // seconds: wall time; cpu: this process's CPU time (one core), or the child's for zip -9 — on a
 // loaded machine cpu is the closer figure to an idle core.
 // Usage: npm run build && node bench/zip.mjs [binary...]   (Info-ZIP `zip` must be installed)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,11 +63,9 @@ async function timed(f) {
 function infoZip(dir) {
   const out = path.join(dir, 'zip-9.zip');
   // GNU time prints the child's user and system seconds on stderr.
-  const stderr = execFileSync('/usr/bin/time', ['-f', '%U %S', 'zip', '-9', '-X', '-q', out, 'bootstrap'], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  }).toString();
-  const [user, sys] = stderr.trim().split(/\s+/).slice(-2).map(Number);
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S', 'zip', '-9', '-X', '-q', out, 'bootstrap'], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`zip -9 failed: ${r.stderr}`);
+  const [user, sys] = r.stderr.trim().split(/\s+/).slice(-2).map(Number);
   return { bytes: statSync(out).size, cpu: user + sys };
 }
 
