@@ -3,13 +3,6 @@ import { buffer } from 'node:stream/consumers';
 import sevenZipWasm from '7z-wasm';
 import yauzl from 'yauzl';
 
-/**
- * Everything that decides the deflate stream's bytes. 7-Zip's Deflate encoder (optimal parsing,
- * several passes) beats Info-ZIP `zip -9` by 3–4 % on our binaries, where Node's zlib -9 loses
- * 1.6–2.8 % to it; compiled to WASM and pinned to one npm version, it gives the same bytes on every
- * Node and machine. Each setting is passed explicitly so 7-Zip's level defaults cannot move them.
- * Measured with bench/zip.mjs (docs/build-and-size.md, "The bootstrap zip").
- */
 export interface DeflateSettings {
   algorithm: 0 | 1;
   fastBytes: number;
@@ -17,14 +10,21 @@ export interface DeflateSettings {
   matchFinderCycles: number;
 }
 
+/**
+ * Everything that decides the deflate stream's bytes. 7-Zip's Deflate encoder (optimal parsing,
+ * several passes) beats Info-ZIP `zip -9` by 3–4 % on our binaries, where Node's zlib -9 loses
+ * 1.6–2.8 % to it; compiled to WASM and pinned to one npm version, it gives the same bytes on every
+ * Node and machine. Each setting is passed explicitly so 7-Zip's level defaults cannot move them.
+ * Measured with bench/zip.mjs (docs/build-and-size.md, "The bootstrap zip").
+ */
 export const DEFLATE_SETTINGS = {
   /** package.json pins 7z-wasm exactly; a new version may change the bytes (see the golden test). */
   encoder: '7z-wasm 1.2.0 (7-Zip 24.09 Deflate)',
   /** 1: optimal parsing (7-Zip's "normal" algorithm; 0 is its fast greedy one). */
   algorithm: 1,
-  /** Match length the parser is satisfied with: 64 is 7-Zip's -mx=7. 128 (its -mx=9) gains 0.2 % for 2.5× the time. */
+  /** Match length the parser is satisfied with: 64 is 7-Zip's -mx=7. 128 (its -mx=9, with 10 passes) gains 0.2–0.3 % for 2–2.5× the time. */
   fastBytes: 64,
-  /** Optimisation passes per block: 3 (-mx=7); 10 (-mx=9) gains 0.2 % for 2.5× the time. */
+  /** Optimisation passes per block: 3, as -mx=7. */
   passes: 3,
   /** Binary-tree match finder depth: 7-Zip's own default for fastBytes 64 (16 + fastBytes/2), written out. */
   matchFinderCycles: 48,
