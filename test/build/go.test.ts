@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -9,6 +9,7 @@ import { readElfArch } from '../../src/artifacts/elf.js';
 import { svl, testEnv } from '../support/cli.js';
 import { SVL_BIN } from '../support/paths.js';
 import { generateLambdaProject, setBudgets, type GeneratedProject } from './generate.js';
+import { expectUnzipsTo, infoZipNine } from './zip-check.js';
 import { sha256, zipEntries } from './zip-entries.js';
 
 // Real Go builds of the generated go-lambda project (event flavour), built once and reused.
@@ -43,6 +44,14 @@ describe('svl build (Go)', () => {
     // --json reports the base64 form Lambda uses for CodeSha256.
     expect(Buffer.from(out.zip.sha256, 'base64').toString('hex')).toBe(before);
     expect(out).toMatchObject({ name: project.name, language: 'go', arch: 'x86_64', bootstrap: { bytes: expect.any(Number) } });
+  });
+
+  it('zips smaller than Info-ZIP zip -9 of the same bootstrap, and the zip unzips to it', async () => {
+    const ours = (await stat(paths.zip)).size;
+    const zipNine = await infoZipNine(paths.bootstrap);
+    console.log(`Go bootstrap ${(await stat(paths.bootstrap)).size} B → svl zip ${ours} B, zip -9 ${zipNine} B`);
+    expect(ours).toBeLessThanOrEqual(zipNine);
+    await expectUnzipsTo(paths.zip, paths.bootstrap);
   });
 
   it('builds arm64 on request, and the binary runs under qemu-aarch64 (aws-lambda-go starts and asks for the Runtime API)', async () => {

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readElfArch } from '../../src/artifacts/elf.js';
 import { svl } from '../support/cli.js';
 import { generateLambdaProject, type GeneratedProject } from './generate.js';
+import { expectUnzipsTo, infoZipNine } from './zip-check.js';
 import { sha256, zipEntries } from './zip-entries.js';
 
 // Real `cargo lambda build --release` of the generated rust-lambda project (event flavour), built
@@ -29,6 +31,15 @@ describe('svl build (Rust)', () => {
     const again = await svl(['build'], { cwd: project.dir, timeout: 10 * 60_000 });
     expect(again.exitCode, again.all).toBe(0);
     expect(await sha256(zipPath)).toBe(first);
+  });
+
+  it('zips smaller than Info-ZIP zip -9 of the same bootstrap, and the zip unzips to it', async () => {
+    const bootstrap = path.join(project.dir, '.svl', 'build', project.name, 'bootstrap');
+    const ours = (await stat(zipPath)).size;
+    const zipNine = await infoZipNine(bootstrap);
+    console.log(`Rust bootstrap ${(await stat(bootstrap)).size} B → svl zip ${ours} B, zip -9 ${zipNine} B`);
+    expect(ours).toBeLessThanOrEqual(zipNine);
+    await expectUnzipsTo(zipPath, bootstrap);
   });
 
   it('stops before building arm64 when its Rust target is missing: the fix, exit 1, no artifact', async () => {
