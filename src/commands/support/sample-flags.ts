@@ -177,3 +177,11 @@ export function sampleEvent(source: SampleSource, values: Values, env: NodeJS.Pr
   }
   return SOURCE_FLAGS[source].build(values, { region, account, time, random: new EventRandom(values.seed as string | undefined) });
 }
+
+/** The source of `--example <source>` in argv, if any (`svl invoke --example sqs --count 3`). */
+export function exampleSource(argv: string[]): SampleSource | undefined {
+  const i = argv.findIndex((a) => a === '--example' || a.startsWith('--example='));
+  if (i < 0) return undefined;
+  const name = argv[i]!.startsWith('--example=') ? argv[i]!.slice('--example='.length) : argv[i + 1];
+  return sampleSource(name === undefined || name.startsWith('-') ? undefined : name, 'invoke --example');
+}
