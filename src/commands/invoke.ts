@@ -57,8 +57,9 @@ export async function run(io: Io): Promise<number> {
     throw new UsageError('--region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
   if (example && (values.event !== undefined || values.data !== undefined || positionals.includes('-')))
     throw new UsageError('give the event one way: --example <source>, --event <file>, --data <json> or - (stdin)');
+  if (example) noStrayArguments(positionals);
   const payload = example
-    ? (noStrayArguments(positionals), Buffer.from(JSON.stringify(sampleEvent(example, values, io.env))))
+    ? Buffer.from(JSON.stringify(sampleEvent(example, values, io.env)))
     : await readEvent(io, values.event as string | undefined, values.data as string | undefined, positionals);
   const project = await projectFor(io);
   if (!project.functions.some((f) => f.platform === 'lambda')) {
