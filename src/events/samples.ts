@@ -129,7 +129,9 @@ export interface DynamodbSampleOptions {
 
 export function dynamodbSample(o: DynamodbSampleOptions, ctx: SampleContext): object {
   const label = ctx.time.toISOString().replace(/Z$/, '');
-  const stream = arnOf(o.table, 'dynamodb', (n) => `table/${n}/stream/${label}`, ctx);
+  // A table ARN gets its stream's suffix; a stream ARN is used as given.
+  const table = o.table.startsWith('arn:') && !o.table.includes('/stream/') ? `${o.table}/stream/${label}` : o.table;
+  const stream = arnOf(table, 'dynamodb', (n) => `table/${n}/stream/${label}`, ctx);
   const changes: StreamChange[] = [];
   let sequence = BigInt(`1${ctx.random.digits(20)}`);
   for (let i = 0; i < o.count; i++) {

@@ -60,7 +60,7 @@ const CASES: [type: string, args: string[]][] = [
   ['schedule', ['--rule', 'arn:aws:events:eu-west-1:111122223333:rule/nightly', '--time', '2026-12-02T10:00:00.456Z']],
   ['dynamodb', []],
   ['dynamodb', ['--event-name', 'MODIFY', '--count', '3', '--table', 'orders']],
-  ['dynamodb', ['--event-name', 'REMOVE']],
+  ['dynamodb', ['--event-name', 'REMOVE', '--table', 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders']],
   ['http', []],
   ['http', ['--method', 'put', '--path', '/items/7', '--body', '{"a":1}', '--header', 'x-api-key: k', '--header', 'Cookie: a=1; b=2', '--query', 'q=x y&q=z']],
   ['http', ['--header', 'content-type: application/octet-stream', '--body', 'raw']],
