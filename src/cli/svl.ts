@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
   add: { summary: 'add a Rust or Go Lambda function to the project (functions/<name>/)', load: () => import('../commands/add.js') },
   dev: { summary: 'run the function locally with hot rebuild (Lambda emulator / Cloud Run)', load: () => import('../commands/dev.js') },
   invoke: { summary: 'invoke the function locally or remotely', load: () => import('../commands/invoke.js') },
+  events: { summary: 'print a sample event (sqs, s3, schedule, dynamodb, http, apigw, alb)', load: () => import('../commands/events.js') },
   build: { summary: 'optimized release build and reproducible zip', load: () => import('../commands/build.js') },
   size: { summary: 'binary and zip size against the budget', load: () => import('../commands/size.js') },
   deploy: { summary: 'deploy to AWS Lambda or Cloud Run', load: () => import('../commands/deploy.js') },

@@ -8,8 +8,9 @@ import { devBinaries } from '../artifacts/dev-binaries.js';
 import { BuildSnapshots, LambdaEmulator, functionSettings, logTail, readDevState } from '../emulator/index.js';
 import { selectOne, type FunctionConfig } from '../project/project.js';
 import { projectFor } from './support/project-flags.js';
+import { exampleSource, parseSampleFlags, sampleEvent } from './support/sample-flags.js';
 
-const HELP = `Usage: svl invoke [--function <name>] [--event <file> | --data <json> | -] [--remote]
+const HELP = `Usage: svl invoke [--function <name>] [--event <file> | --data <json> | - | --example <source> [options]] [--remote]
 
 Invokes a function once and prints its result (stdout) and the REPORT line (stderr).
 Locally it uses the running 'svl dev' for this project, or starts a one-shot instance.
@@ -19,6 +20,7 @@ Options:
   --event <file>   event JSON from a file
   --data <json>    event JSON inline
   -                read the event from stdin
+  --example <source>  a sample event, with the options of 'svl events <source>' (svl events --list)
   --remote         invoke the deployed function through the AWS SDK (honours AWS_ENDPOINT_URL)
   --region <r>     AWS region for --remote
   -h, --help       show this help
@@ -34,25 +36,31 @@ interface Answer {
 }
 
 export async function run(io: Io): Promise<number> {
-  const { values, positionals } = parseFlags(
-    io.argv,
-    {
-      event: { type: 'string' },
-      data: { type: 'string' },
-      remote: { type: 'boolean', default: false },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      function: { type: 'string', short: 'f' },
-    },
-    'invoke',
-  );
+  const flags = {
+    event: { type: 'string' },
+    data: { type: 'string' },
+    remote: { type: 'boolean', default: false },
+    region: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    function: { type: 'string', short: 'f' },
+    example: { type: 'string' },
+  } as const;
+  // --example takes the options of its event source as well.
+  const example = exampleSource(io.argv);
+  const { values, positionals } = example ? parseSampleFlags(io.argv, example, flags, 'invoke') : parseFlags(io.argv, flags, 'invoke');
   if (values.help) {
     io.stdout.write(HELP);
     return EXIT.ok;
   }
-  if (values.region !== undefined && !values.remote)
+  // With --example, --region is also the region in the sample event.
+  if (values.region !== undefined && !values.remote && !example)
     throw new UsageError('--region applies to --remote only (a local invoke runs here) — add --remote, or drop --region');
-  const payload = await readEvent(io, values.event, values.data, positionals);
+  if (example && (values.event !== undefined || values.data !== undefined || positionals.includes('-')))
+    throw new UsageError('give the event one way: --example <source>, --event <file>, --data <json> or - (stdin)');
+  if (example) noStrayArguments(positionals);
+  const payload = example
+    ? Buffer.from(JSON.stringify(sampleEvent(example, values, io.env)))
+    : await readEvent(io, values.event as string | undefined, values.data as string | undefined, positionals);
   const project = await projectFor(io);
   if (!project.functions.some((f) => f.platform === 'lambda')) {
     throw new UsageError(`svl invoke is for Lambda functions — ${project.name} has only Cloud Run services: run 'svl dev' and send them HTTP requests`);
@@ -72,6 +80,10 @@ export async function run(io: Io): Promise<number> {
     return EXIT.failure;
   }
   return EXIT.ok;
+}
+
+function noStrayArguments(positionals: string[]): void {
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' — see 'svl invoke --help'`);
 }
 
 async function readEvent(io: Io, file: string | undefined, data: string | undefined, positionals: string[]): Promise<Buffer> {

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { FunctionSettings } from './function-settings.js';
+import { httpApiEvent } from '../events/http-api.js';
+import type { HttpRequestForEvent } from '../events/http-request.js';
 
-// Function URLs speak the API Gateway payload format 2.0.
-// https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html#urls-payloads
-
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|[^;]*\+(json|xml))/i;
+// Function URLs speak the API Gateway payload format 2.0; the shape lives in src/events (svl events
+// http builds the same one).
 
 /** Where a request was routed: the path the function sees and, for svl.json routes, the route. */
 export interface UrlRouting {
@@ -15,60 +15,21 @@ export interface UrlRouting {
 
 /** The event a function URL request becomes. */
 export function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string, fn: FunctionSettings, routing?: UrlRouting): object {
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const rawPath = routing?.rawPath ?? url.pathname;
-  const routeKey = routing?.routeKey ?? '$default';
-  const rawQueryString = (req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '';
-  const headers: Record<string, string> = {};
-  let cookies: string[] | undefined;
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!.toLowerCase();
-    const value = req.rawHeaders[i + 1]!;
-    if (name === 'cookie') {
-      cookies = (cookies ?? []).concat(value.split(/;\s*/).filter(Boolean));
-      continue;
-    }
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
-  }
-  let queryStringParameters: Record<string, string> | undefined;
-  for (const [k, v] of url.searchParams) {
-    queryStringParameters ??= {};
-    queryStringParameters[k] = queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
-  }
-  const now = new Date();
-  const host = headers.host ?? 'localhost';
-  const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
-  const event: Record<string, unknown> = {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString,
-    ...(cookies ? { cookies } : {}),
+  const target = req.url ?? '/';
+  const headers: [string, string][] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const request: HttpRequestForEvent = {
+    method: req.method ?? 'GET',
+    rawPath: routing?.rawPath ?? new URL(target, 'http://localhost').pathname,
+    rawQueryString: target.includes('?') ? target.slice(target.indexOf('?') + 1) : '',
     headers,
-    ...(queryStringParameters ? { queryStringParameters } : {}),
-    ...(routing?.pathParameters && Object.keys(routing.pathParameters).length > 0 ? { pathParameters: routing.pathParameters } : {}),
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: fn.name,
-      domainName: host,
-      domainPrefix: host.split('.')[0],
-      http: {
-        method: req.method ?? 'GET',
-        path: rawPath,
-        protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey,
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-    isBase64Encoded: body.length > 0 && !isText,
+    body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    protocol: `HTTP/${req.httpVersion}`,
+    requestId,
+    time: new Date(),
   };
-  if (body.length > 0) event.body = isText ? body.toString('utf8') : body.toString('base64');
-  return event;
+  return httpApiEvent(request, { apiId: fn.name, accountId: 'anonymous', routeKey: routing?.routeKey, pathParameters: routing?.pathParameters });
 }
 
 export interface HttpReply {
