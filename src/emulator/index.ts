@@ -10,6 +10,7 @@ export { listenError } from './listen-error.js';
 export type { EmulatedFunction } from './emulator.js';
 export type { FunctionSettings } from './function-settings.js';
 export type { InvocationResult } from './invocation.js';
+export type { ResponseSink } from './response-stream.js';
 export { logTail } from './public-server.js';
 export { watchProject } from './source-watcher.js';
 
@@ -31,5 +32,6 @@ export function functionSettings(fn: FunctionConfig, env: Record<string, string 
     taskRoot: fn.dir,
     extraEnv: extras.extraEnv ?? {},
     debug: extras.debug ?? false,
+    invokeMode: fn.invokeMode,
   };
 }
