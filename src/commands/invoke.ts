@@ -133,7 +133,10 @@ async function invokeLocal(io: Io, config: FunctionConfig, payload: Buffer): Pro
     const printer = streamed ? streamPrinter(io) : undefined;
     const sink: ResponseSink | undefined = printer && {
       begin() {},
-      write: (chunk) => (printer.write(chunk), true),
+      write(chunk) {
+        printer.write(chunk);
+        return true;
+      },
       drained: () => Promise.resolve(),
     };
     const result = await emulator.invoke(config.name, payload, sink);
