@@ -85,9 +85,7 @@ interface StreamedInvoke {
 
 /** InvokeWithResponseStream through the SDK: every PayloadChunk (kept unless `count` only) and the InvokeComplete. */
 async function invokeStreamed(lambda: LambdaClient, name: string, payload: unknown, keep = true): Promise<StreamedInvoke> {
-  const out = await lambda.send(
-    new InvokeWithResponseStreamCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)), LogType: 'Tail' }),
-  );
+  const out = await lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: name, Payload: Buffer.from(JSON.stringify(payload)), LogType: 'Tail' }));
   expect(out.StatusCode).toBe(200);
   expect(out.ExecutedVersion).toBe('$LATEST');
   const result: StreamedInvoke = { chunks: [], arrivals: [], total: 0 };
@@ -178,8 +176,12 @@ describe.each(flavours)('the generated $language stream flavour under svl dev', 
     expect(chunks[0]!.message).toBe('Hello, Ada!');
     // Order of events on one clock, not a time limit: line 1 was here before line 4 was written.
     expect(r.lines[0]!.receivedAt).toBeLessThan(chunks[3]!.at_ms);
-    // The figure the report quotes: time to first and last byte of a 4-chunk, 300 ms-paced stream.
-    console.log(`${language} stream flavour over the function URL: first byte ${r.firstByteMs.toFixed(1)} ms, last byte ${r.lastByteMs.toFixed(1)} ms`);
+    // The figures the report quotes: time to first and last byte of a 4-chunk, 300 ms-paced stream,
+    // cold (this first request starts the instance) and warm.
+    const warm = await getStreamed(`${dev.url}/?name=Ada&chunks=4`);
+    expect(warm.lines).toHaveLength(4);
+    const ms = (x: StreamedHttp) => `first byte ${x.firstByteMs.toFixed(1)} ms, last byte ${x.lastByteMs.toFixed(1)} ms`;
+    console.log(`${language} stream flavour over the function URL: cold ${ms(r)}; warm ${ms(warm)}`);
   });
 
   it('a bad chunk count is a 400 from the prelude, still streamed', async () => {
@@ -193,7 +195,8 @@ describe.each(flavours)('the generated $language stream flavour under svl dev', 
     const r = await invokeStreamed(lambda, name, event);
     expect(r.complete).toBeDefined();
     expect(r.complete!.ErrorCode).toBeUndefined();
-    expect(Buffer.from(r.complete!.LogResult!, 'base64').toString('utf8')).toMatch(REPORT_RE);
+    const report = Buffer.from(r.complete!.LogResult!, 'base64').toString('utf8').match(REPORT_RE);
+    expect(report).not.toBeNull();
     const { prelude, body } = afterPrelude(Buffer.concat(r.chunks));
     expect(prelude).toMatchObject({ statusCode: 200 });
     const lines = body
@@ -202,6 +205,8 @@ describe.each(flavours)('the generated $language stream flavour under svl dev', 
       .split('\n')
       .map((l) => JSON.parse(l) as { chunk: number; at_ms: number });
     expect(lines.map((l) => l.chunk)).toEqual([1, 2, 3]);
+    // REPORT's Duration runs until the stream ends: at least from the first line's write to the last's.
+    expect(Number(report![2])).toBeGreaterThanOrEqual(lines[2]!.at_ms - lines[0]!.at_ms);
     // The chunk that carried line 1 arrived before the function wrote line 3.
     const first = r.chunks.findIndex((c) => c.toString('utf8').includes('"chunk":1'));
     expect(r.arrivals[first]!).toBeLessThan(lines[2]!.at_ms);
@@ -265,6 +270,17 @@ describe('a streaming function that goes wrong (Go fixture)', () => {
     expect(url.complete).toBe(false);
     expect(url.body.length).toBe(MAX_STREAMED_RESPONSE_BYTES - Buffer.byteLength('{"statusCode":200,"headers":{"Content-Type":"text/plain"}}') - 8);
   }, 120_000);
+
+  it('svl invoke without svl dev (a one-shot instance) prints the stream, then the error, and exits 1', async () => {
+    const alone = await fixtureCopy(GO_STREAM);
+    const r = await svl(['invoke', '--data', '{"mode":"fail"}'], { cwd: alone, timeout: 300_000 });
+    expect(r.exitCode, r.all).toBe(1);
+    const [body, error] = [r.stdout.slice(0, 8), r.stdout.slice(8).trim()];
+    expect(body).toBe('one\ntwo\n');
+    expect(JSON.parse(error)).toMatchObject({ errorType: 'errorString', errorMessage: 'the stream broke after two lines' });
+    expect(r.stderr).toMatch(/^HTTP 200\ncontent-type: text\/plain$/m);
+    expect(r.stderr).toContain('svl: the function returned an error (errorString)');
+  }, 300_000);
 
   it('an unknown /2021-11-15/ path (or a wrong method) never runs the function', async () => {
     const before = startLines(dev);
