@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import type { Invocation, InvocationResult } from './invocation.js';
-import type { ResponseSink } from './response-stream.js';
+import { drainedOrClosed, type ResponseSink } from './response-stream.js';
 
 // InvokeWithResponseStream's answer: 200 with an AWS event stream (the SDK's own codec frames it) of
 // PayloadChunk events, one per chunk the runtime wrote, then one InvokeComplete.
@@ -49,7 +49,7 @@ export async function streamToEventStream(
   const sink: ResponseSink = {
     begin() {},
     write: (chunk) => res.write(event('PayloadChunk', 'application/octet-stream', chunk)),
-    drained: () => new Promise((resolve) => (res.writableNeedDrain ? res.once('drain', resolve).once('close', resolve) : resolve())),
+    drained: () => drainedOrClosed(res),
   };
   const result = await run({ ...inv, stream: sink });
   const complete: Record<string, string> = {};

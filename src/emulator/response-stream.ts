@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { Writable } from 'node:stream';
 
 // Response streaming on the Runtime API side: the runtime POSTs /response with chunked transfer
 // encoding (lambda_runtime adds `Lambda-Runtime-Function-Response-Mode: streaming`; aws-lambda-go
@@ -74,6 +75,18 @@ export function isStreamedResponse(req: IncomingMessage): boolean {
     first(req.headers['lambda-runtime-function-response-mode'])?.toLowerCase() === 'streaming' ||
     (first(req.headers['content-type']) ?? '').startsWith(HTTP_INTEGRATION_TYPE)
   );
+}
+
+/** For a sink over `out`: resolves once `out` can take more, or is gone (a caller that left never drains). */
+export function drainedOrClosed(out: Writable): Promise<void> {
+  if (!out.writableNeedDrain || out.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done).off('close', done);
+      resolve();
+    };
+    out.on('drain', done).on('close', done);
+  });
 }
 
 function first(v: string | string[] | undefined): string | undefined {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Invocation, InvocationResult } from './invocation.js';
-import { HTTP_INTEGRATION_TYPE, type ResponseSink } from './response-stream.js';
+import { drainedOrClosed, HTTP_INTEGRATION_TYPE, type ResponseSink } from './response-stream.js';
 
 // A function URL with InvokeMode RESPONSE_STREAM. The runtime's body is either
 // `application/vnd.awslambda.http-integration-response` — a JSON prelude {statusCode, headers,
@@ -38,7 +38,7 @@ export async function streamToFunctionUrl(res: ServerResponse, inv: Invocation, 
       sendHead(res, inv.requestId, head ?? { statusCode: 502, headers: {} });
       return rest.length === 0 || res.write(rest);
     },
-    drained: () => new Promise((resolve) => (res.writableNeedDrain ? res.once('drain', resolve).once('close', resolve) : resolve())),
+    drained: () => drainedOrClosed(res),
   };
   // The client may leave mid-stream; the function runs on (as on AWS) and its writes go nowhere.
   res.on('error', () => {});

@@ -299,3 +299,17 @@ describe('a streaming function that goes wrong (Go fixture)', () => {
     expect(startLines(dev)).toBe(before + 1);
   });
 });
+
+it('a BUFFERED function URL with a streaming function answers whole, prelude and all (as on AWS), and svl dev says how to stream', async () => {
+  const dev = await startDev(await fixtureCopy(GO_STREAM, { invokeMode: 'BUFFERED' }), ['--no-watch']);
+  try {
+    const r = await getStreamed(`${dev.url}/ok`);
+    expect([r.status, r.complete]).toEqual([200, true]);
+    const { prelude, body } = afterPrelude(r.body);
+    expect(prelude).toEqual({ statusCode: 200, headers: { 'Content-Type': 'text/plain' } });
+    expect(body.toString('utf8')).toBe('ok\n');
+    await dev.waitForStdout('set "invokeMode": "RESPONSE_STREAM" in svl.json');
+  } finally {
+    await dev.stop();
+  }
+}, 900_000);
