@@ -5,7 +5,8 @@ import { EXIT } from '../core/io.js';
 import { SvlError, UsageError } from '../core/errors.js';
 import { parseFlags } from './support/args.js';
 import { devBinaries } from '../artifacts/dev-binaries.js';
-import { BuildSnapshots, LambdaEmulator, functionSettings, logTail, readDevState } from '../emulator/index.js';
+import { BuildSnapshots, LambdaEmulator, functionSettings, logTail, readDevState, type ResponseSink } from '../emulator/index.js';
+import { streamPrinter, streamOverHttp } from './support/invoke-stream.js';
 import { selectOne, type FunctionConfig } from '../project/project.js';
 import { projectFor } from './support/project-flags.js';
 import { exampleSource, parseSampleFlags, sampleEvent } from './support/sample-flags.js';
@@ -30,6 +31,8 @@ Exit code 1 when the function returns an error.
 
 interface Answer {
   payload: Buffer;
+  /** The response was printed as it arrived (a RESPONSE_STREAM function): only an error payload is left. */
+  streamed?: boolean;
   functionError?: string;
   /** Base64 log tail (LogType Tail). */
   logResult?: string;
@@ -67,7 +70,7 @@ export async function run(io: Io): Promise<number> {
   }
   const config = selectOne(project, values.function);
   const answer = values.remote ? await invokeRemote(io, config, payload, values.region) : await invokeLocal(io, config, payload);
-  io.stdout.write(`${answer.payload.toString('utf8')}\n`);
+  if (!answer.streamed || answer.payload.length > 0) io.stdout.write(`${answer.payload.toString('utf8')}\n`);
   const report = answer.logResult
     ? Buffer.from(answer.logResult, 'base64')
         .toString('utf8')
@@ -117,9 +120,11 @@ async function readEvent(io: Io, file: string | undefined, data: string | undefi
 
 async function invokeLocal(io: Io, config: FunctionConfig, payload: Buffer): Promise<Answer> {
   const dev = await readDevState(config.root);
+  const streamed = config.invokeMode === 'RESPONSE_STREAM';
   if (dev?.functions.includes(config.name)) {
     try {
-      return await invokeOverHttp(`http://${dev.host}:${dev.port}`, config.name, payload);
+      const base = `http://${dev.host}:${dev.port}`;
+      return streamed ? await streamOverHttp(io, base, config.name, payload) : await invokeOverHttp(base, config.name, payload);
     } catch (err) {
       // svl dev answered with an error: that is the answer, not a reason to invoke a second time.
       if (err instanceof SvlError) throw err;
@@ -137,9 +142,20 @@ async function invokeLocal(io: Io, config: FunctionConfig, payload: Buffer): Pro
     },
   });
   try {
-    const result = await emulator.invoke(config.name, payload);
+    const printer = streamed ? streamPrinter(io) : undefined;
+    const sink: ResponseSink | undefined = printer && {
+      begin() {},
+      write(chunk) {
+        printer.write(chunk);
+        return true;
+      },
+      drained: () => Promise.resolve(),
+    };
+    const result = await emulator.invoke(config.name, payload, sink);
+    printer?.end();
     return {
-      payload: result.outcome.payload,
+      streamed,
+      payload: streamed && result.outcome.ok ? Buffer.alloc(0) : result.outcome.payload,
       functionError: result.outcome.ok ? undefined : result.outcome.errorType,
       logResult: logTail(result),
     };
@@ -181,10 +197,22 @@ async function invokeOverHttp(base: string, name: string, payload: Buffer): Prom
 async function invokeRemote(io: Io, config: FunctionConfig, payload: Buffer, region: string | undefined): Promise<Answer> {
   // Loaded only here: the SDK costs ~100 ms to import and local invokes do not need it.
   const { createAwsClients } = await import('../deploy/lambda/aws-clients.js');
-  const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+  const { InvokeCommand, InvokeWithResponseStreamCommand } = await import('@aws-sdk/client-lambda');
   const { errorName, toSvlError } = await import('../deploy/lambda/aws-errors.js');
   const clients = await createAwsClients({ region, configRegion: config.region, env: io.env });
   try {
+    if (config.invokeMode === 'RESPONSE_STREAM') {
+      const out = await clients.lambda.send(new InvokeWithResponseStreamCommand({ FunctionName: config.name, Payload: payload, LogType: 'Tail' }));
+      const printer = streamPrinter(io);
+      let answer: Answer = { streamed: true, payload: Buffer.alloc(0) };
+      for await (const event of out.EventStream ?? []) {
+        if (event.PayloadChunk?.Payload) printer.write(Buffer.from(event.PayloadChunk.Payload));
+        const done = event.InvokeComplete;
+        if (done) answer = { streamed: true, payload: Buffer.from(done.ErrorDetails ?? ''), functionError: done.ErrorCode, logResult: done.LogResult };
+      }
+      printer.end();
+      return answer;
+    }
     const out = await clients.lambda.send(new InvokeCommand({ FunctionName: config.name, Payload: payload, LogType: 'Tail' }));
     return { payload: Buffer.from(out.Payload ?? new Uint8Array()), functionError: out.FunctionError, logResult: out.LogResult };
   } catch (err) {

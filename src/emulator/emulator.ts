@@ -4,6 +4,7 @@ import type { FunctionSettings } from './function-settings.js';
 import { InstancePool } from './instance-pool.js';
 import { newInvocation, type InvocationResult } from './invocation.js';
 import { startPublicServer } from './public-server.js';
+import type { ResponseSink } from './response-stream.js';
 
 /** How long answers already computed may take to reach their callers at shutdown. */
 const CLOSE_GRACE_MS = 2_000;
@@ -77,11 +78,11 @@ export class LambdaEmulator {
     return this.server.port;
   }
 
-  /** One invocation without HTTP (svl invoke's one-shot mode). */
-  invoke(name: string, payload: Buffer): Promise<InvocationResult> {
+  /** One invocation without HTTP (svl invoke's one-shot mode); with `stream`, the response goes there as it is written. */
+  invoke(name: string, payload: Buffer, stream?: ResponseSink): Promise<InvocationResult> {
     const f = this.served.get(name);
     if (!f) throw new Error(`no function ${name}`);
-    return f.pool.invoke(newInvocation(payload));
+    return f.pool.invoke(newInvocation(payload, { stream }));
   }
 
   /**

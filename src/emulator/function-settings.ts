@@ -17,6 +17,8 @@ export interface FunctionSettings {
   extraEnv: Record<string, string>;
   /** A debug build: REPORT says its numbers are not the release ones. */
   debug: boolean;
+  /** svl.json "invokeMode": RESPONSE_STREAM function URLs pass the response on as it is written. */
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
 }
 
 export const functionArn = (f: FunctionSettings) => `arn:aws:lambda:${f.region}:${f.accountId}:function:${f.name}`;

@@ -7,9 +7,11 @@ export { CloudRunService, portAcceptsConnections } from './cloudrun-service.js';
 export { readDevState, removeDevState, writeDevState } from './dev-state.js';
 export { LambdaEmulator } from './emulator.js';
 export { listenError } from './listen-error.js';
+export { parsePrelude } from './url-stream.js';
 export type { EmulatedFunction } from './emulator.js';
 export type { FunctionSettings } from './function-settings.js';
 export type { InvocationResult } from './invocation.js';
+export type { ResponseSink } from './response-stream.js';
 export { logTail } from './public-server.js';
 export { watchProject } from './source-watcher.js';
 
@@ -31,5 +33,6 @@ export function functionSettings(fn: FunctionConfig, env: Record<string, string 
     taskRoot: fn.dir,
     extraEnv: extras.extraEnv ?? {},
     debug: extras.debug ?? false,
+    invokeMode: fn.invokeMode,
   };
 }

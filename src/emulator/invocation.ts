@@ -1,4 +1,5 @@
 import { randomFillSync, randomUUID } from 'node:crypto';
+import type { ResponseSink } from './response-stream.js';
 
 /** One invocation as the caller made it. */
 export interface Invocation {
@@ -8,6 +9,8 @@ export interface Invocation {
   clientContext?: string;
   cognitoIdentity?: string;
   traceId: string;
+  /** Set when the caller takes the response as it is written (see response-stream.ts). */
+  stream?: ResponseSink;
 }
 
 export type Outcome =

@@ -5,6 +5,12 @@
 export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 /** Synchronous response payload limit as the Runtime API enforces it (Lambda's own figure). */
 export const MAX_RESPONSE_BYTES = 6_291_556;
+/**
+ * Streamed response limit (InvokeWithResponseStream, RESPONSE_STREAM function URLs): "up to 200 MB"
+ * since July 2025 (20 MB before), read here as MiB like the buffered figure.
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html
+ */
+export const MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024;
 /** How long a runtime may take to reach its first /next before Lambda gives up on init. */
 export const INIT_TIMEOUT_MS = 10_000;
 

@@ -6,8 +6,12 @@ import { functionUrlEvent, httpReply, type UrlRouting } from './function-url.js'
 import { readBody } from './http-body.js';
 import { newInvocation, type InvocationResult } from './invocation.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
+import { streamToEventStream } from './event-stream.js';
+import { streamToFunctionUrl } from './url-stream.js';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+/** InvokeWithResponseStream. */
+const STREAMING_INVOKE_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
 /** Lambda API paths (`/2015-03-31/…`, `/2021-11-15/…`): never a function URL, so an unknown one never runs a function. */
 const API_PATH = /^\/20\d\d-\d\d-\d\d\//;
 const LAMBDA_URL_PREFIX = '/lambda-url/';
@@ -27,8 +31,10 @@ export async function startPublicServer(emulator: LambdaEmulator, port: number, 
     let handled: Promise<void>;
     if (API_PATH.test(pathname)) {
       const m = req.method === 'POST' ? INVOKE_PATH.exec(pathname) : null;
-      handled = m
-        ? invokeApi(req, res, decodeURIComponent(m[1]!), emulator)
+      const streamed = req.method === 'POST' && !m ? STREAMING_INVOKE_PATH.exec(pathname) : null;
+      const ref = (m ?? streamed)?.[1];
+      handled = ref
+        ? invokeApi(req, res, decodeURIComponent(ref), emulator, streamed !== null)
         : Promise.resolve(awsError(res, 404, 'UnknownOperationException', `svl dev does not serve ${req.method} ${pathname}`));
     } else handled = functionUrl(req, res, pathname, emulator);
     handled.catch((err: Error) => {
@@ -56,7 +62,7 @@ function awsError(res: ServerResponse, status: number, type: string, message: st
 
 const servedNames = (emulator: LambdaEmulator) => [...emulator.functions.keys()].join(', ');
 
-async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string, emulator: LambdaEmulator): Promise<void> {
+async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string, emulator: LambdaEmulator, streamed: boolean): Promise<void> {
   const body = await readBody(req, MAX_REQUEST_BYTES);
   // Most calls carry no query string: skip the URL parse (a few µs on every invoke) for them.
   const url = req.url ?? '/';
@@ -93,6 +99,14 @@ async function invokeApi(req: IncomingMessage, res: ServerResponse, ref: string,
   const clientContextB64 = req.headers['x-amz-client-context'];
   const clientContext = typeof clientContextB64 === 'string' ? Buffer.from(clientContextB64, 'base64').toString('utf8') : undefined;
   const inv = newInvocation(payload, { clientContext });
+  if (streamed) {
+    if (type !== 'RequestResponse') {
+      awsError(res, 400, 'InvalidParameterValueException', `InvokeWithResponseStream takes InvocationType RequestResponse or DryRun, not ${type}`);
+      return;
+    }
+    const tail = req.headers['x-amz-log-type'] === 'Tail';
+    return streamToEventStream(res, inv, (i) => target.pool.invoke(i), { logTail: tail ? logTail : undefined });
+  }
   if (type === 'Event') {
     // Asynchronous: queued, answered at once; the result only reaches the log.
     void target.pool.invoke(inv);
@@ -153,6 +167,7 @@ async function functionUrl(req: IncomingMessage, res: ServerResponse, pathname: 
   const { target, routing } = found;
   const inv = newInvocation(Buffer.alloc(0));
   inv.payload = Buffer.from(JSON.stringify(functionUrlEvent(req, body, inv.requestId, target.fn, routing)));
+  if (target.fn.invokeMode === 'RESPONSE_STREAM') return streamToFunctionUrl(res, inv, (i) => target.pool.invoke(i));
   const result = await target.pool.invoke(inv);
   if (!result.outcome.ok) {
     // Lambda hides function errors behind a 502 on function URLs; the details are in the log.

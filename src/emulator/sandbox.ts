@@ -4,8 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { readBody } from './http-body.js';
 import { errorOutcome, type Invocation, type InvocationResult, type Outcome } from './invocation.js';
-import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from './limits.js';
+import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES } from './limits.js';
 import { ProcessTreeMemory } from './proc-memory.js';
+import { isStreamedResponse, pipeResponse, trailerError, type ResponseSink } from './response-stream.js';
 import { endLine, reportLine, startLine } from './report.js';
 import { functionArn, lambdaEnvironment, type FunctionSettings } from './function-settings.js';
 
@@ -55,6 +56,7 @@ export class Sandbox {
   private sampledPeak = 0;
   private lastRequestId?: string;
   private exitReason?: string;
+  private warnedBufferedStream = false;
   /** Constant for the sandbox's life: built once instead of on every /next. */
   private readonly arn: string;
   dead = false;
@@ -168,6 +170,10 @@ export class Sandbox {
     const rest = url.slice(PREFIX.length);
     if (req.method === 'GET' && rest === 'invocation/next') return this.next(res);
     if (req.method !== 'POST') return send(res, 405, { errorType: 'MethodNotAllowed', errorMessage: `${req.method} ${url}` });
+    const streaming = this.running;
+    if (streaming?.inv.stream && streaming.deliveredAt !== undefined && rest === `invocation/${streaming.inv.requestId}/response`) {
+      return this.streamed(req, res, streaming.inv.stream);
+    }
     const body = await readBody(req, MAX_RESPONSE_BYTES);
     if (rest === 'init/error') return this.postInitError(req, res, body);
     const m = /^invocation\/([^/]+)\/(response|error)$/.exec(rest);
@@ -183,9 +189,37 @@ export class Sandbox {
       );
     }
     accepted(res);
-    if (m[2] === 'response') return this.settle({ ok: true, payload: body });
+    if (m[2] === 'response') {
+      if (isStreamedResponse(req)) this.warnBufferedStream();
+      const failed = trailerError(req);
+      return this.settle(failed ? { ok: false, errorType: failed.errorType, payload: failed.payload } : { ok: true, payload: body });
+    }
     const errorType = header(req, 'lambda-runtime-function-error-type') ?? 'Unhandled';
     this.settle({ ok: false, errorType, payload: body.length > 0 ? body : Buffer.from(JSON.stringify({ errorType, errorMessage: '' })) });
+  }
+
+  /** A streaming invocation's response: handed to the caller as the runtime writes it (response-stream.ts). */
+  private async streamed(req: IncomingMessage, res: ServerResponse, sink: ResponseSink): Promise<void> {
+    const end = await pipeResponse(req, sink, MAX_STREAMED_RESPONSE_BYTES);
+    if (end.kind === 'aborted') return; // the process is gone: onExit (or the deadline) settles
+    if (end.kind === 'too-large') {
+      // As for buffered responses: the runtime's POST is refused and the invocation fails; the caller
+      // has already had the first MAX_STREAMED_RESPONSE_BYTES.
+      const message = `Response payload size exceeded maximum allowed payload size (${MAX_STREAMED_RESPONSE_BYTES} bytes).`;
+      send(res, 413, { errorType: 'RequestEntityTooLarge', errorMessage: message });
+      return this.settle(errorOutcome('Function.ResponseSizeTooLarge', message));
+    }
+    accepted(res);
+    this.settle(end.kind === 'error' ? { ok: false, errorType: end.errorType, payload: end.payload } : { ok: true, payload: Buffer.alloc(0) });
+  }
+
+  /** Once per sandbox: a streamed response to a buffered invocation reaches the caller whole, prelude included (as on AWS). */
+  private warnBufferedStream(): void {
+    if (this.warnedBufferedStream) return;
+    this.warnedBufferedStream = true;
+    this.print(
+      `svl: ${this.opts.fn.name} streamed its response but was invoked buffered, so the caller gets it whole at the end (a function URL: with the JSON prelude in the body, as on AWS) — set "invokeMode": "RESPONSE_STREAM" in svl.json`,
+    );
   }
 
   private next(res: ServerResponse): void {

@@ -13,7 +13,7 @@ export type Size = number | string;
  */
 export type FunctionUrl = 'iam' | 'public' | 'none';
 /**
- * The function URL's invoke mode: BUFFERED (default; the response is returned whole, up to 6 MB) or RESPONSE_STREAM (the function streams its response as it writes it, up to 20 MB; svl dev and svl deploy both honour it)
+ * The function URL's invoke mode: BUFFERED (default; the response is returned whole, up to 6 MB) or RESPONSE_STREAM (the function streams its response as it writes it, up to 200 MB; svl dev and svl deploy both honour it)
  *
  * This interface was referenced by `SvlJson`'s JSON-Schema
  * via the `definition` "invokeMode".

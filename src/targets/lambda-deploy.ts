@@ -45,6 +45,7 @@ export async function deployLambdaFunctions(fns: FunctionConfig[], ctx: DeployCo
         zip: artifact.zip,
         roleArn: flags.role,
         functionUrl: artifact.fn.functionUrl,
+        invokeMode: artifact.fn.invokeMode,
         s3Bucket: artifact.fn.s3Bucket,
         alias: flags.alias,
         adopt: flags.adopt,

@@ -219,7 +219,7 @@ describe('bad input: exit code, one line naming the fix, nothing written', () =>
       title: 'unknown flavour',
       args: ['x', '--template', 'go-lambda', '--flavor', 'grpc'],
       code: 2,
-      message: /unknown --flavor 'grpc' for template go-lambda — valid: http, event$/,
+      message: /unknown --flavor 'grpc' for template go-lambda — valid: http, event, stream$/,
     },
     {
       title: 'a Rust keyword',

@@ -26,6 +26,7 @@ import { checkEnvironmentSize, redactErrorEnvironment, secretLookingNames } from
 import { configChanges, tagChanges, type DesiredFunction } from './function-config.js';
 import { applyUrlPlan, describeUrlPlan, NO_URL, planUrl, readUrlState, type UrlPlan, type UrlTarget } from './function-url.js';
 import type { FunctionUrlAuth } from '../../project/project.js';
+import type { InvokeMode } from '../../project/svl-json.js';
 import { conflictRetry, rolePropagationRetry, withRetry, type RetryPolicy } from './retry.js';
 
 export interface LambdaDeployRequest {
@@ -36,6 +37,8 @@ export interface LambdaDeployRequest {
   roleArn?: string;
   /** iam, public or none; undefined: an existing URL is kept as it is. */
   functionUrl?: FunctionUrlAuth;
+  /** svl.json "invokeMode": how the function URL (when there is one) answers. */
+  invokeMode?: InvokeMode;
   alias?: string;
   /** Upload the zip to this bucket and deploy it from there (needed over 50 MB). */
   s3Bucket?: string;
@@ -330,7 +333,7 @@ async function urlPlanOf(req: LambdaDeployRequest, exists: boolean): Promise<{ p
   const target: UrlTarget = { functionName: req.desired.name, qualifier: req.alias };
   const state = exists ? await readUrlState(req.clients.lambda, target) : NO_URL;
   if (req.functionUrl === undefined && !state.url) return { state, target };
-  return { plan: planUrl(req.functionUrl, state, req.alias), state, target };
+  return { plan: planUrl(req.functionUrl, state, req.alias, req.invokeMode), state, target };
 }
 
 /** Makes the function URL match the explicit choice; without one an existing URL stays as it is. */

@@ -10,6 +10,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { FunctionUrlAuth } from '../../project/project.js';
+import type { InvokeMode } from '../../project/svl-json.js';
 import { AwsCallError, awsCall, errorName } from './aws-errors.js';
 import { conflictRetry, withRetry } from './retry.js';
 
@@ -37,6 +38,8 @@ export interface UrlTarget {
 export interface UrlState {
   url?: string;
   authType?: string;
+  /** BUFFERED when Lambda leaves it out (its default). */
+  invokeMode?: InvokeMode;
   /** Statement ids already in the resource policy (of the qualifier). */
   statementIds: Set<string>;
 }
@@ -53,6 +56,10 @@ export interface UrlPlan {
   authType?: string;
   /** Set when the deploy changes an existing URL's AuthType. */
   previousAuthType?: string;
+  /** svl.json "invokeMode" when it is RESPONSE_STREAM or changes (absent: BUFFERED, Lambda's default). */
+  invokeMode?: InvokeMode;
+  /** Set when the deploy changes an existing URL's InvokeMode. */
+  previousInvokeMode?: InvokeMode;
   permissionsAdded: string[];
   permissionsRemoved: string[];
 }
@@ -64,14 +71,16 @@ const qualified = (t: UrlTarget) => ({ FunctionName: t.functionName, ...(t.quali
 export async function readUrlState(lambda: LambdaClient, target: UrlTarget): Promise<UrlState> {
   let url: string | undefined;
   let authType: string | undefined;
+  let invokeMode: InvokeMode | undefined;
   try {
     const out = await lambda.send(new GetFunctionUrlConfigCommand(qualified(target)));
     url = out.FunctionUrl;
     authType = out.AuthType;
+    invokeMode = out.InvokeMode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED';
   } catch (err) {
     if (errorName(err) !== 'ResourceNotFoundException') throw new AwsCallError('lambda:GetFunctionUrlConfig', err);
   }
-  return { url, authType, statementIds: await readStatementIds(lambda, target) };
+  return { url, authType, invokeMode, statementIds: await readStatementIds(lambda, target) };
 }
 
 async function readStatementIds(lambda: LambdaClient, target: UrlTarget): Promise<Set<string>> {
@@ -86,20 +95,27 @@ async function readStatementIds(lambda: LambdaClient, target: UrlTarget): Promis
   }
 }
 
-/** The URL plan for an explicit choice (or none) against what exists. */
-export function planUrl(choice: FunctionUrlAuth | undefined, state: UrlState, qualifier?: string): UrlPlan {
+/**
+ * The URL plan for an explicit choice (or none) against what exists. `invokeMode` (svl.json) is
+ * applied with the choice; without a choice an existing URL keeps its mode too.
+ */
+export function planUrl(choice: FunctionUrlAuth | undefined, state: UrlState, qualifier?: string, invokeMode: InvokeMode = 'BUFFERED'): UrlPlan {
   const ours = URL_PERMISSIONS.filter((p) => state.statementIds.has(p.StatementId)).map((p) => p.Action as string);
   const missing = URL_PERMISSIONS.filter((p) => !state.statementIds.has(p.StatementId)).map((p) => p.Action as string);
   const base = { choice, qualifier, permissionsAdded: [] as string[], permissionsRemoved: [] as string[] };
   if (choice === undefined) return { ...base, action: 'keep', authType: state.authType };
   if (choice === 'none') return { ...base, action: state.url ? 'delete' : 'keep', permissionsRemoved: ours };
   const to = AUTH_TYPE[choice];
-  const changes = state.url !== undefined && state.authType !== to;
+  const authChanges = state.url !== undefined && state.authType !== to;
+  const modeChanges = state.url !== undefined && (state.invokeMode ?? 'BUFFERED') !== invokeMode;
   return {
     ...base,
-    action: !state.url ? 'create' : changes ? 'update' : 'keep',
+    action: !state.url ? 'create' : authChanges || modeChanges ? 'update' : 'keep',
     authType: to,
-    ...(changes ? { previousAuthType: state.authType } : {}),
+    // Said only when it is not Lambda's default or changes, so a BUFFERED plan reads as it always did.
+    ...(invokeMode === 'RESPONSE_STREAM' || modeChanges ? { invokeMode } : {}),
+    ...(authChanges ? { previousAuthType: state.authType } : {}),
+    ...(modeChanges ? { previousInvokeMode: state.invokeMode ?? 'BUFFERED' } : {}),
     permissionsAdded: choice === 'public' ? missing : [],
     permissionsRemoved: choice === 'iam' ? ours : [],
   };
@@ -114,11 +130,19 @@ export function describeUrlPlan(plan: UrlPlan, url: string | undefined): string 
     ...(plan.permissionsRemoved.length ? [`remove svl's permission ${plan.permissionsRemoved.join(', ')}`] : []),
   ];
   const tail = perms.length ? `; ${perms.join('; ')}` : '';
-  if (plan.action === 'create') return `create${on} (AuthType ${plan.authType})${why}${tail}`;
-  if (plan.action === 'update') return `change AuthType ${plan.previousAuthType} → ${plan.authType}${on} ${url ?? ''}${why}${tail}`;
+  // BUFFERED is Lambda's default: only a streaming URL says its mode.
+  const mode = plan.invokeMode === 'RESPONSE_STREAM' ? `, InvokeMode ${plan.invokeMode}` : '';
+  if (plan.action === 'create') return `create${on} (AuthType ${plan.authType}${mode})${why}${tail}`;
+  if (plan.action === 'update') {
+    const changes = [
+      ...(plan.previousAuthType !== undefined ? [`AuthType ${plan.previousAuthType} → ${plan.authType}`] : []),
+      ...(plan.previousInvokeMode !== undefined ? [`InvokeMode ${plan.previousInvokeMode} → ${plan.invokeMode}`] : []),
+    ];
+    return `change ${changes.join(', ')}${on} ${url ?? ''}${why}${tail}`;
+  }
   if (plan.action === 'delete') return `delete ${url ?? ''}${on}${why}${tail}`;
   if (!url) return `no URL${on}${why}${tail}`;
-  return `keep ${url}${on} (AuthType ${plan.authType})${plan.choice ? '' : why}${tail}`;
+  return `keep ${url}${on} (AuthType ${plan.authType}${mode})${plan.choice ? '' : why}${tail}`;
 }
 
 /** Makes the URL match the plan; returns the URL (undefined once deleted or when there is none). */
@@ -133,16 +157,22 @@ export async function applyUrlPlan(
   const where = target.qualifier ? ` (alias ${target.qualifier})` : '';
   if (plan.action === 'create') {
     const out = await awsCall('lambda:CreateFunctionUrlConfig', () =>
-      withRetry(() => lambda.send(new CreateFunctionUrlConfigCommand({ ...qualified(target), AuthType: plan.authType as UrlAuthType })), conflictRetry),
+      withRetry(
+        () => lambda.send(new CreateFunctionUrlConfigCommand({ ...qualified(target), AuthType: plan.authType as UrlAuthType, InvokeMode: plan.invokeMode })),
+        conflictRetry,
+      ),
     );
     url = out.FunctionUrl;
     if (!url) throw new Error('lambda:CreateFunctionUrlConfig returned no URL');
-    onChange(`function URL${where} created (AuthType ${plan.authType})`);
+    onChange(`function URL${where} created (AuthType ${plan.authType}${plan.invokeMode === 'RESPONSE_STREAM' ? ', InvokeMode RESPONSE_STREAM' : ''})`);
   } else if (plan.action === 'update') {
     await awsCall('lambda:UpdateFunctionUrlConfig', () =>
-      withRetry(() => lambda.send(new UpdateFunctionUrlConfigCommand({ ...qualified(target), AuthType: plan.authType as UrlAuthType })), conflictRetry),
+      withRetry(
+        () => lambda.send(new UpdateFunctionUrlConfigCommand({ ...qualified(target), AuthType: plan.authType as UrlAuthType, InvokeMode: plan.invokeMode })),
+        conflictRetry,
+      ),
     );
-    onChange(`function URL${where} switched to AuthType ${plan.authType}`);
+    onChange(`function URL${where} set to AuthType ${plan.authType}${plan.invokeMode ? `, InvokeMode ${plan.invokeMode}` : ''}`);
   } else if (plan.action === 'delete') {
     await awsCall('lambda:DeleteFunctionUrlConfig', () => withRetry(() => lambda.send(new DeleteFunctionUrlConfigCommand(qualified(target))), conflictRetry));
     url = undefined;
