@@ -73,9 +73,11 @@ function cargoLambdaNew(fixture, work) {
   cpSync(fixture, dir, { recursive: true });
   const bin = path.join(work, `${path.basename(fixture)}-bin`);
   const zip = path.join(work, `${path.basename(fixture)}-zip`);
-  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', bin, '--flatten', 'bootstrap'], dir);
-  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--output-format', 'zip', '--lambda-dir', zip, '--flatten', 'bootstrap'], dir);
-  return { binary: size(path.join(bin, 'bootstrap')), zip: size(path.join(zip, 'bootstrap.zip')) };
+  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', bin], dir);
+  // The same build again, packaged: cargo has nothing left to compile.
+  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--output-format', 'zip', '--lambda-dir', zip], dir);
+  const name = path.basename(fixture);
+  return { binary: size(path.join(bin, name, 'bootstrap')), zip: size(path.join(zip, name, 'bootstrap.zip')) };
 }
 
 /** SAM's go1.x build, zipped the way SAM packages it (Python's zipfile, deflate at zlib's default 6). */
@@ -92,8 +94,8 @@ function samGo(dir) {
 /** svl's Lambda release command minus the path remaps: what the remap lever costs or saves. */
 function withoutRemap(dir, work) {
   const out = path.join(work, `${path.basename(dir)}-noremap`);
-  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', out, '--flatten', 'bootstrap'], dir);
-  const bootstrap = path.join(out, 'bootstrap');
+  run('cargo', ['lambda', 'build', '--release', '--x86-64', '--lambda-dir', out], dir);
+  const bootstrap = path.join(out, path.basename(dir), 'bootstrap');
   return { binary: size(bootstrap), bootstrap };
 }
 
