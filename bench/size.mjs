@@ -54,8 +54,9 @@ function render(template, flavor, out) {
 function setSvlJson(dir, patch) {
   const file = path.join(dir, 'svl.json');
   const json = JSON.parse(readFileSync(file, 'utf8'));
-  for (const [k, v] of Object.entries(patch)) if (v === undefined) delete json[k];
-  else json[k] = v;
+  for (const [k, v] of Object.entries(patch))
+    if (v === undefined) delete json[k];
+    else json[k] = v;
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
 }
 
@@ -87,7 +88,11 @@ function samGo(dir) {
   const bootstrap = path.join(out, 'bootstrap');
   run('go', ['build', '-o', bootstrap, '.'], dir, { GOOS: 'linux', GOARCH: 'amd64', CGO_ENABLED: '0' });
   const zip = path.join(out, 'bootstrap.zip');
-  run('python3', ['-c', 'import sys,zipfile\nwith zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED) as z: z.write(sys.argv[1],"bootstrap")', bootstrap, zip], dir);
+  run(
+    'python3',
+    ['-c', 'import sys,zipfile\nwith zipfile.ZipFile(sys.argv[2],"w",zipfile.ZIP_DEFLATED) as z: z.write(sys.argv[1],"bootstrap")', bootstrap, zip],
+    dir,
+  );
   return { binary: size(bootstrap), zip: size(zip) };
 }
 
@@ -173,7 +178,13 @@ function drive(bootstrap, event, invokes) {
       started = performance.now();
       child = spawn(bootstrap, [], {
         stdio: 'ignore',
-        env: { PATH: process.env.PATH, AWS_LAMBDA_RUNTIME_API: api, AWS_LAMBDA_FUNCTION_NAME: 'bench', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128', AWS_LAMBDA_FUNCTION_VERSION: '$LATEST' },
+        env: {
+          PATH: process.env.PATH,
+          AWS_LAMBDA_RUNTIME_API: api,
+          AWS_LAMBDA_FUNCTION_NAME: 'bench',
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '128',
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        },
       });
       child.on('error', (e) => finish(e));
     });
@@ -213,7 +224,7 @@ try {
     const noRemap = withoutRemap(dir, work);
     const encoderSvl = await svlZipBytes(pie.bootstrap, work);
     const encoderZlib = zlibNineZipBytes(pie.bootstrap);
-        peers.push({ project: `rust-lambda/${flavor}`, peer: 'cargo lambda new + build --release', peerBytes: peer, svl: pie, staticZip: stat.zip });
+    peers.push({ project: `rust-lambda/${flavor}`, peer: 'cargo lambda new + build --release', peerBytes: peer, svl: pie, staticZip: stat.zip });
     levers.push(
       { project: `rust-lambda/${flavor}`, lever: 'relocationModel static (zip)', without: pie.zip, with: stat.zip },
       { project: `rust-lambda/${flavor}`, lever: 'remap-path-prefix (binary)', without: noRemap.binary, with: pie.binary },
@@ -231,7 +242,12 @@ try {
     const peer = samGo(dir);
     const ours = svlBuild(dir);
     peers.push({ project: `go-lambda/${flavor}`, peer: 'SAM go1.x build + zipfile', peerBytes: peer, svl: ours });
-    levers.push({ project: `go-lambda/${flavor}`, lever: 'zip encoder: zlib -9 → svl zipBootstrap', without: zlibNineZipBytes(ours.bootstrap), with: await svlZipBytes(ours.bootstrap, work) });
+    levers.push({
+      project: `go-lambda/${flavor}`,
+      lever: 'zip encoder: zlib -9 → svl zipBootstrap',
+      without: zlibNineZipBytes(ours.bootstrap),
+      with: await svlZipBytes(ours.bootstrap, work),
+    });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
@@ -259,8 +275,7 @@ table(
     const goal = GOALS[project];
     const r = svl.zip / peerBytes.zip;
     const rs = staticZip === undefined ? undefined : staticZip / peerBytes.zip;
-    const verdict =
-      goal === undefined ? '' : `≤${goal}×: default ${r <= goal ? 'met' : 'MISSED'}, static ${rs <= goal ? 'met' : 'MISSED'}`;
+    const verdict = goal === undefined ? '' : `≤${goal}×: default ${r <= goal ? 'met' : 'MISSED'}, static ${rs <= goal ? 'met' : 'MISSED'}`;
     return [
       project,
       peer,
@@ -282,7 +297,9 @@ table(
   levers.map(({ project, lever, without, with: w }) => [project, lever, kB(without), kB(w), pct(without, w)]),
 );
 
-console.log(`Cold start and throughput, PIE (default) vs relocationModel "static" (median of ${COLD} cold starts; invokes/s of a ${kB(EVENTS.event.length)} JSON event, median of ${ROUNDS} rounds of ${INVOKES})\n`);
+console.log(
+  `Cold start and throughput, PIE (default) vs relocationModel "static" (median of ${COLD} cold starts; invokes/s of a ${kB(EVENTS.event.length)} JSON event, median of ${ROUNDS} rounds of ${INVOKES})\n`,
+);
 table(
   ['project', 'init pie', 'init static', 'change', 'invokes/s pie', 'invokes/s static', 'change'],
   timing.map(({ project, pie, static: s }) => [
@@ -295,4 +312,4 @@ table(
     pct(pie.rate, s.rate),
   ]),
 );
-console.log('Init is spawn → first GET /next on this machine (process start + runtime setup), not Lambda\'s Init Duration.');
+console.log("Init is spawn → first GET /next on this machine (process start + runtime setup), not Lambda's Init Duration.");

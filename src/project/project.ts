@@ -3,7 +3,17 @@ import path from 'node:path';
 import { SvlError, UsageError } from '../core/errors.js';
 import { DEV_CONCURRENCY, LAMBDA_DEFAULTS } from './defaults.js';
 import { matchesRoute, routeCovers } from './routes.js';
-import { CONFIG_FILE, readSvlJson, type CloudRunSettings, type EventSource, type InvokeMode, type RelocationModel, type Route, type SizeBudgets, type SvlJson } from './svl-json.js';
+import {
+  CONFIG_FILE,
+  readSvlJson,
+  type CloudRunSettings,
+  type EventSource,
+  type InvokeMode,
+  type RelocationModel,
+  type Route,
+  type SizeBudgets,
+  type SvlJson,
+} from './svl-json.js';
 
 export type Arch = 'arm64' | 'x86_64';
 export type Language = 'rust' | 'go';
