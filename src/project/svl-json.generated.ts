@@ -20,7 +20,7 @@ export type FunctionUrl = 'iam' | 'public' | 'none';
  */
 export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
 /**
- * Rust functions on Lambda: how the release bootstrap is linked. "pie" (default): a position-independent executable, loaded at a random address on each start (ASLR), as Rust builds for Linux by default. "static": -C relocation-model=static, a fixed-address executable whose zip is 2-4% smaller with the same cold start and speed (bench/size.mjs), at the price of ASLR for the main image: its code and data sit at known addresses, which makes a memory-safety bug (in unsafe or C code) easier to exploit. Not for Go: Go's Lambda builds are already fixed-address executables.
+ * Rust functions on Lambda: how the release bootstrap is linked. "pie" (default): a position-independent executable, loaded at a random address on each start (ASLR), as Rust builds for Linux by default. "static": -C relocation-model=static, a fixed-address executable whose zip is 2-3% smaller (bench/size.mjs), at the price of ASLR for the main image: its code and data sit at known addresses, which makes a memory-safety bug (in unsafe or C code) easier to exploit. Not for Go: Go's Lambda builds are already fixed-address executables.
  *
  * This interface was referenced by `SvlJson`'s JSON-Schema
  * via the `definition` "relocationModel".
