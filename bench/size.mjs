@@ -19,8 +19,8 @@
 // of an ~87 KB JSON event through a loopback Runtime API, median of ROUNDS interleaved rounds) for
 // the Rust templates, PIE vs static.
 //
-// Usage: npm run build && node bench/size.mjs [cold=15] [invokes=400]
-//        (ROUNDS=n, default 5; cargo target dir .cache/cargo-target-bench, or BENCH_CARGO_TARGET_DIR)
+// Usage: npm run build && node bench/size.mjs [cold=21] [invokes=400]
+//        (ROUNDS=n, default 9; cargo target dir .cache/cargo-target-bench, or BENCH_CARGO_TARGET_DIR)
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -33,9 +33,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SVL = path.join(ROOT, 'bin', 'svl.js');
 const CREATE = path.join(ROOT, 'bin', 'create-serverless-lang.js');
 const { zipBootstrap } = await import(pathToFileURL(path.join(ROOT, 'dist', 'artifacts', 'zip-bootstrap.js')).href);
-const COLD = Number(process.argv[2] ?? 15);
+const COLD = Number(process.argv[2] ?? 21);
 const INVOKES = Number(process.argv[3] ?? 400);
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? 9);
 // Its own target dir: every project's binary lands at <target>/<triple>/release/bootstrap-ish paths,
 // and a concurrent build in the suite's shared dir could swap it between cargo's link and the copy out.
 const env = { ...process.env, CARGO_TARGET_DIR: process.env.BENCH_CARGO_TARGET_DIR ?? path.join(ROOT, '.cache', 'cargo-target-bench'), CI: 'true' };
@@ -313,3 +313,5 @@ table(
   ]),
 );
 console.log("Init is spawn → first GET /next on this machine (process start + runtime setup), not Lambda's Init Duration.");
+// A loaded machine moves both columns by tens of percent in either direction: say how loaded it was.
+console.log(`Load average (1 min) at the end: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores — compare PIE and static only from a quiet run.`);
