@@ -106,6 +106,21 @@ describe('svl.json of many functions', () => {
     await expect(resolve({ ...many, functionUrl: 'open' })).rejects.toThrow(/functionUrl must be one of "iam", "public", "none"/);
   });
 
+  it('relocationModel: pie unless the entry or the top level says static; Rust only, and a Go entry that sets it is told so', async () => {
+    const byName = (p: Awaited<ReturnType<typeof resolve>>) => Object.fromEntries(p.functions.map((f) => [f.name, f.relocationModel]));
+    expect(byName(await resolve(many))).toEqual({ api: 'pie', worker: 'pie', web: undefined, legacy: undefined, ocr: undefined });
+    const doc = { ...many, relocationModel: 'static', functions: { ...many.functions, worker: { ...many.functions.worker, relocationModel: 'pie' } } };
+    // The top level is a default for the Rust functions; the Go one is left alone.
+    expect(byName(await resolve(doc))).toEqual({ api: 'static', worker: 'pie', web: undefined, legacy: undefined, ocr: undefined });
+    const goSets = { ...many, functions: { ...many.functions, web: { ...many.functions.web, relocationModel: 'static' } } };
+    await expect(resolve(goSets)).rejects.toThrow(
+      `/proj/svl.json: "functions.web.relocationModel" applies to Rust functions only — remove it (Go's Lambda builds are already fixed-address executables)`,
+    );
+    await expect(resolve({ ...many, relocationModel: 'nopie' })).rejects.toThrow(/relocationModel must be one of "pie", "static"/);
+    const single = { name: 'hello', platform: 'lambda', language: 'go', relocationModel: 'static' };
+    await expect(resolve(single)).rejects.toThrow(/"relocationModel" applies to Rust functions only/);
+  });
+
   it('the function whose folder a command runs in is the default selection; --function narrows; unknown names list the valid ones', async () => {
     const inWorker = await resolve(many, '/proj/functions/worker/src');
     expect(inWorker.here).toBe('worker');

@@ -51,6 +51,8 @@ function buildSettings(fn: FunctionConfig, packaging: Packaging) {
     bin: fn.bin,
     package: fn.package,
     dir: path.relative(fn.root, fn.dir),
+    // Only when not the default, so builds made before the option existed stay fresh.
+    relocationModel: fn.relocationModel === 'static' ? 'static' : undefined,
   };
 }
 

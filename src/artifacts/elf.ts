@@ -25,3 +25,20 @@ export async function readElfArch(file: string): Promise<Arch | 'other' | null> 
     await fh.close();
   }
 }
+
+/**
+ * An ELF's e_type: EXEC is a fixed-address executable, DYN a position-independent one (PIE, which
+ * the kernel loads at a random address) or a shared library.
+ */
+export async function readElfType(file: string): Promise<'EXEC' | 'DYN' | 'other' | null> {
+  const fh = await open(file, 'r');
+  try {
+    const header = Buffer.alloc(ELF_HEADER_BYTES);
+    const { bytesRead } = await fh.read(header, 0, ELF_HEADER_BYTES, 0);
+    if (elfArchOf(header.subarray(0, bytesRead)) === null) return null;
+    const type = header[5] === 1 ? header.readUInt16LE(16) : header.readUInt16BE(16);
+    return type === 2 ? 'EXEC' : type === 3 ? 'DYN' : 'other';
+  } finally {
+    await fh.close();
+  }
+}

@@ -3,7 +3,17 @@ import path from 'node:path';
 import { SvlError, UsageError } from '../core/errors.js';
 import { DEV_CONCURRENCY, LAMBDA_DEFAULTS } from './defaults.js';
 import { matchesRoute, routeCovers } from './routes.js';
-import { CONFIG_FILE, readSvlJson, type CloudRunSettings, type EventSource, type InvokeMode, type Route, type SizeBudgets, type SvlJson } from './svl-json.js';
+import {
+  CONFIG_FILE,
+  readSvlJson,
+  type CloudRunSettings,
+  type EventSource,
+  type InvokeMode,
+  type RelocationModel,
+  type Route,
+  type SizeBudgets,
+  type SvlJson,
+} from './svl-json.js';
 
 export type Arch = 'arm64' | 'x86_64';
 export type Language = 'rust' | 'go';
@@ -51,6 +61,11 @@ export interface FunctionConfig {
   invokeMode: InvokeMode;
   /** Its triggers (SQS, schedules, S3), in svl.json's order. */
   events: ResolvedEventSource[];
+  /**
+   * Rust on Lambda: how the release bootstrap is linked (default "pie", which keeps ASLR); undefined
+   * for Go and Cloud Run, which it does not apply to.
+   */
+  relocationModel?: RelocationModel;
   /** Rust: the cargo binary target. */
   bin?: string;
   /** Rust: the cargo package holding it. */
@@ -169,6 +184,7 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
       cloudrun: json.cloudrun,
       artifact: json.artifact === undefined ? undefined : inside(json.artifact, 'artifact'),
       invokeMode: json.invokeMode ?? 'BUFFERED',
+      relocationModel: relocationModelOf(file, 'relocationModel', json.language, json.relocationModel),
       events: resolveEvents(json.name, json.events),
       ...(json.platform === 'lambda' ? deploySettings(overrides, json) : {}),
     });
@@ -200,6 +216,8 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
         bin: f.bin,
         package: f.package,
         invokeMode: f.invokeMode ?? json.invokeMode ?? 'BUFFERED',
+        // The top-level value is a default for the Rust functions; only a Go function's own is an error.
+        relocationModel: relocationModelOf(file, `functions.${name}.relocationModel`, f.language, f.relocationModel, json.relocationModel),
         events: resolveEvents(name, f.events),
         ...deploySettings(overrides, f, json),
       });
@@ -255,6 +273,23 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
   }
   defaultFunction ??= lambdas.length === 1 ? lambdas[0]!.name : lambdas.find((f) => f.dir === root)?.name;
   return { root, file, name: json.name, functions, routes, defaultFunction, here: functionHere(functions, root, cwd) };
+}
+
+/**
+ * A Rust function's relocation model (default "pie"). Go links fixed-address executables already,
+ * so a Go function that sets one is told so rather than left believing it took effect.
+ */
+function relocationModelOf(
+  file: string,
+  field: string,
+  language: Language | undefined,
+  own: RelocationModel | undefined,
+  fallback?: RelocationModel,
+): RelocationModel | undefined {
+  if (language === 'go' && own !== undefined) {
+    throw new SvlError(`${file}: "${field}" applies to Rust functions only — remove it (Go's Lambda builds are already fixed-address executables)`);
+  }
+  return language === 'rust' ? (own ?? fallback ?? 'pie') : undefined;
 }
 
 function resolveEvents(fn: string, events: EventSource[] | undefined): ResolvedEventSource[] {

@@ -20,6 +20,13 @@ export type FunctionUrl = 'iam' | 'public' | 'none';
  */
 export type InvokeMode = 'BUFFERED' | 'RESPONSE_STREAM';
 /**
+ * Rust functions on Lambda: how the release bootstrap is linked. "pie" (default): a position-independent executable, loaded at a random address on each start (ASLR), as Rust builds for Linux by default. "static": -C relocation-model=static, a fixed-address executable whose zip is 2-3% smaller (bench/size.mjs), at the price of ASLR for the main image: its code and data sit at known addresses, which makes a memory-safety bug (in unsafe or C code) easier to exploit. Not for Go: Go's Lambda builds are already fixed-address executables.
+ *
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "relocationModel".
+ */
+export type RelocationModel = 'pie' | 'static';
+/**
  * A trigger of the function: svl dev runs it locally (SQS polled from an SQS-compatible endpoint, schedules fired here, S3 notifications read from the queue the bucket notifies)
  *
  * This interface was referenced by `SvlJson`'s JSON-Schema
@@ -81,6 +88,7 @@ export interface SvlJson {
   artifact?: string;
   functionUrl?: FunctionUrl;
   invokeMode?: InvokeMode;
+  relocationModel?: RelocationModel;
   /**
    * Triggers svl dev runs locally and a stack deploys: SQS queues, schedules, S3 buckets
    */
@@ -186,6 +194,7 @@ export interface LambdaFunction {
   artifact?: string;
   functionUrl?: FunctionUrl;
   invokeMode?: InvokeMode;
+  relocationModel?: RelocationModel;
   /**
    * Triggers svl dev runs locally and a stack deploys: SQS queues, schedules, S3 buckets
    */

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
+import type { RelocationModel } from '../project/svl-json.js';
 import type { CargoWorkspace } from './cargo-workspace.js';
 
 /**
@@ -14,6 +15,22 @@ import type { CargoWorkspace } from './cargo-workspace.js';
  * documents.
  */
 export function remapPathConfig(ws: CargoWorkspace, env?: Record<string, string | undefined>): string[] {
+  return rustflagsConfig(remapPathFlags(ws, env));
+}
+
+/**
+ * A Lambda release build's rustflags: the path remaps and, when svl.json opts in, the fixed-address
+ * relocation model (no ASLR for the main image; see the schema's relocationModel). cargo-lambda
+ * passes --target, so build.rustflags reach only the target's crates, not build scripts or proc
+ * macros, which must stay position-independent to load.
+ */
+export function releaseRustflagsConfig(ws: CargoWorkspace, env: Record<string, string | undefined> | undefined, relocationModel?: RelocationModel): string[] {
+  const flags = remapPathFlags(ws, env);
+  if (relocationModel === 'static') flags.push('-Crelocation-model=static');
+  return rustflagsConfig(flags);
+}
+
+function remapPathFlags(ws: CargoWorkspace, env?: Record<string, string | undefined>): string[] {
   // The build's env extends the process's (execa's default).
   const home = env?.CARGO_HOME || process.env.CARGO_HOME;
   const cargoHome = path.resolve(home || path.join(homedir(), '.cargo'));
@@ -23,7 +40,8 @@ export function remapPathConfig(ws: CargoWorkspace, env?: Record<string, string 
     [ws.root, '/build'],
     [ws.targetDir, '/target'],
   ];
-  const flags = remaps.map(([from, to]) => `--remap-path-prefix=${from}=${to}`);
-  // JSON strings are valid TOML basic strings.
-  return ['--config', `build.rustflags=[${flags.map((f) => JSON.stringify(f)).join(', ')}]`];
+  return remaps.map(([from, to]) => `--remap-path-prefix=${from}=${to}`);
 }
+
+// JSON strings are valid TOML basic strings.
+const rustflagsConfig = (flags: string[]) => ['--config', `build.rustflags=[${flags.map((f) => JSON.stringify(f)).join(', ')}]`];

@@ -6,7 +6,7 @@ import { buildRoot, devDir, stagingDir } from '../project/layout.js';
 import { cargoBinaryOf, cargoWorkspace, localPackagesOf, type CargoWorkspace } from './cargo-workspace.js';
 import { binaryName, type BuildInputs, type BuildRequest, type BuildResult, type DevBuildRequest, type SizeEntry, type Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
-import { remapPathConfig } from './rust-path-remap.js';
+import { releaseRustflagsConfig, remapPathConfig } from './rust-path-remap.js';
 import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
 import { withTargetDirLock } from './target-dir-lock.js';
 
@@ -125,7 +125,7 @@ export const rustToolchain: Toolchain = {
 
   async build(reqs: BuildRequest[]): Promise<BuildResult[]> {
     const results: BuildResult[] = [];
-    for (const group of await planGroups(reqs, (r) => `${r.arch}/${r.packaging}`)) {
+    for (const group of await planGroups(reqs, (r) => `${r.arch}/${r.packaging}/${r.packaging === 'lambda' ? r.fn.relocationModel : ''}`)) {
       const first = group.items[0]!.req;
       const lambda = first.packaging === 'lambda';
       await checkCrossToolchain(first.arch, lambda, first.env);
@@ -135,7 +135,8 @@ export const rustToolchain: Toolchain = {
           if (lambda) {
             // cargo-lambda cross-links with zig for Lambda's glibc; one invocation builds every binary.
             const flag = first.arch === 'arm64' ? '--arm64' : '--x86-64';
-            const args = ['lambda', 'build', '--release', flag, ...remapPathConfig(group.ws, first.env), ...selectArgs(group.items), '--lambda-dir', out];
+            const rustflags = releaseRustflagsConfig(group.ws, first.env, first.fn.relocationModel);
+            const args = ['lambda', 'build', '--release', flag, ...rustflags, ...selectArgs(group.items), '--lambda-dir', out];
             await runTool('cargo', args, {
               cwd: group.ws.root,
               env: first.env,

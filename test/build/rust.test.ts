@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readElfArch } from '../../src/artifacts/elf.js';
+import { readElfArch, readElfType } from '../../src/artifacts/elf.js';
 import { svl } from '../support/cli.js';
 import { generateLambdaProject, type GeneratedProject } from './generate.js';
 import { expectUnzipsTo, infoZipNine } from './zip-check.js';
@@ -58,6 +58,20 @@ describe('svl build (Rust)', () => {
     const explicit = await svl(['build', '--arch', 'arm64'], { cwd: project.dir, timeout: 60_000 });
     expect(explicit.exitCode).toBe(1);
     expect(await readElfArch(path.join(project.dir, '.svl', 'build', project.name, 'bootstrap'))).toBe('x86_64');
+  });
+
+  it('links a PIE by default and a fixed-address executable with relocationModel "static", a smaller zip', { timeout: 15 * 60_000 }, async () => {
+    const bootstrap = path.join(project.dir, '.svl', 'build', project.name, 'bootstrap');
+    expect(await readElfType(bootstrap)).toBe('DYN');
+    const pieZip = (await stat(zipPath)).size;
+    const file = path.join(project.dir, 'svl.json');
+    await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), relocationModel: 'static' }, null, 2));
+    // The setting is a build input: the PIE build is stale and rebuilt, not reused.
+    const r = await svl(['build', '--json'], { cwd: project.dir, timeout: 14 * 60_000 });
+    expect(r.exitCode, r.all).toBe(0);
+    expect(await readElfType(bootstrap)).toBe('EXEC');
+    expect(await readElfArch(bootstrap)).toBe('x86_64');
+    expect(JSON.parse(r.stdout).zip.bytes).toBeLessThan(pieZip);
   });
 });
 
