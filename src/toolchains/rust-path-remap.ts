@@ -5,7 +5,7 @@ import type { CargoWorkspace } from './cargo-workspace.js';
 
 /**
  * Rust embeds the absolute paths of the sources it compiled (panic locations, debug info): the
- * registry under CARGO_HOME, git checkouts, the project and the target dir (OUT_DIR includes).
+ * registry under CARGO_HOME, git checkouts and the target dir (OUT_DIR includes).
  * Two machines with different homes or checkouts would get different bytes and a different
  * CodeSha256. Each prefix is remapped to a fixed name.
  *
@@ -34,10 +34,12 @@ function remapPathFlags(ws: CargoWorkspace, env?: Record<string, string | undefi
   // The build's env extends the process's (execa's default).
   const home = env?.CARGO_HOME || process.env.CARGO_HOME;
   const cargoHome = path.resolve(home || path.join(homedir(), '.cargo'));
-  // Later flags win where prefixes nest (a project inside CARGO_HOME, a target dir inside the project).
+  // The project itself needs no remap: cargo hands rustc its workspace members' sources as paths
+  // relative to the workspace root. Remapping it would put the project's path into every crate's
+  // rustflags, and a shared CARGO_TARGET_DIR would rebuild all dependencies for each checkout.
+  // Later flags win where prefixes nest (a target dir inside CARGO_HOME).
   const remaps: [string, string][] = [
     [cargoHome, '/cargo'],
-    [ws.root, '/build'],
     [ws.targetDir, '/target'],
   ];
   return remaps.map(([from, to]) => `--remap-path-prefix=${from}=${to}`);
