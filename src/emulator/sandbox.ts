@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { EXTENSIONS_PREFIX, ExtensionsApi, type RegisteredExtension } from './extensions-api.js';
+import { extensionExited, killExtension, startExternalExtensions, type ExternalExtension } from './external-extensions.js';
 import { readBody } from './http-body.js';
 import { errorOutcome, type Invocation, type InvocationResult, type Outcome } from './invocation.js';
 import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES } from './limits.js';
@@ -69,6 +70,9 @@ export class Sandbox {
   /** Epoch ms by which the last delivered invocation (runtime and extensions) must be over. */
   private deadlineMs = 0;
   private readonly freeWaiters: (() => void)[] = [];
+  /** Processes started from the function's extensions/ folder. */
+  private externals: ExternalExtension[] = [];
+  private shuttingDown = false;
   dead = false;
   readonly ready: Promise<void>;
   readonly exited: Promise<void>;
@@ -106,6 +110,8 @@ export class Sandbox {
     const api = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     const env = lambdaEnvironment(this.opts.fn, api, this.opts.instanceNo, this.opts.hostEnv);
     this.spawnedAt = performance.now();
+    this.externals = startExternalExtensions(this.opts.fn.taskRoot, env, (line) => this.functionOutput(line), (name, why) => this.externalExited(name, why));
+    for (const e of this.externals) this.extensions.expectExternal(e.name);
     // Its own process group, so a kill takes the whole tree the function may have started.
     const child = spawn(this.opts.binary, [], { cwd: this.opts.fn.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -144,6 +150,7 @@ export class Sandbox {
         this.child.kill('SIGKILL');
       }
     }
+    for (const e of this.externals) killExtension(e);
     this.dead = true;
     this.closeServer();
     if (!this.child) this.onExit('killed before start');
@@ -279,7 +286,8 @@ export class Sandbox {
    */
   async shutdown(): Promise<void> {
     const pid = this.child?.pid;
-    if (this.dead || this.extensions.count === 0 || !pid) {
+    this.shuttingDown = true;
+    if (this.dead || (this.extensions.count === 0 && this.externals.length === 0) || !pid) {
       this.kill();
       return this.exited;
     }
@@ -294,8 +302,19 @@ export class Sandbox {
     } catch {
       // already gone
     }
-    await this.exited;
+    await Promise.all([this.exited, ...this.externals.map(extensionExited)]);
     clearTimeout(killer);
+    this.kill();
+  }
+
+  /** An external extension ended on its own: Lambda resets the environment (Extension.Crash). */
+  private externalExited(name: string, why: string): void {
+    if (this.shuttingDown || this.dead) return;
+    this.extensions.externalGone(name);
+    const outcome = errorOutcome('Extension.Crash', `Extension ${name} exited: ${why}`);
+    this.platformLog(`EXTENSION\tName: ${name}\tState: Crash\tReason: ${why}`);
+    if (this.initDurationMs === undefined) this.initError = outcome;
+    if (this.running && !this.running.settled) this.settle(outcome);
     this.kill();
   }
 
