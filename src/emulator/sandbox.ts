@@ -110,7 +110,7 @@ export class Sandbox {
     const api = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     const env = lambdaEnvironment(this.opts.fn, api, this.opts.instanceNo, this.opts.hostEnv);
     this.spawnedAt = performance.now();
-    this.externals = startExternalExtensions(this.opts.fn.taskRoot, env, (line) => this.functionOutput(line), (name, why) => this.externalExited(name, why));
+    this.externals = startExternalExtensions(this.opts.fn.taskRoot, env, (line) => this.functionOutput(line, 'extension'), (name, why) => this.externalExited(name, why));
     for (const e of this.externals) this.extensions.expectExternal(e.name);
     // Its own process group, so a kill takes the whole tree the function may have started.
     const child = spawn(this.opts.binary, [], { cwd: this.opts.fn.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -165,10 +165,11 @@ export class Sandbox {
     this.server?.closeAllConnections();
   }
 
-  private functionOutput(line: string): void {
+  /** A line the runtime (or an extension, which the Telemetry API tells apart) wrote. */
+  private functionOutput(line: string, source: 'function' | 'extension' = 'function'): void {
     const id = this.running?.inv.requestId ?? this.lastRequestId;
     const text = id ? `${id}\t${line}` : line;
-    this.telemetry.functionLine(line);
+    this.telemetry.logLine(source, line);
     this.print(text);
     if (this.running) this.running.log.push(text);
     else if (!this.coldReported) this.pendingLog.push(text);
@@ -269,7 +270,7 @@ export class Sandbox {
     if (this.dead || this.extensions.allReady) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        this.platformLog(`RequestId: ${this.lastRequestId} Error: Extensions did not call /extension/event/next before the timeout`);
+        this.platformLog(`${this.lastRequestId} Extensions did not call /extension/event/next within the function's timeout; the instance is ended`);
         this.kill();
       }, Math.max(0, this.deadlineMs - Date.now()));
       this.freeWaiters.push(() => {

@@ -102,9 +102,9 @@ export class TelemetryApi {
     return this.subscribers.length > 0;
   }
 
-  /** One line the function (runtime or internal extension) wrote to stdout or stderr. */
-  functionLine(line: string): void {
-    this.emit('function', 'function', line);
+  /** One line written to stdout or stderr: by the runtime (and the internal extensions in its process), or by an external extension. */
+  logLine(source: 'function' | 'extension', line: string): void {
+    this.emit(source, source, line);
   }
 
   /** A `platform.*` event, e.g. platform.start with `{ requestId, version }`. */

@@ -3,17 +3,27 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import getPort from 'get-port';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/paths.js';
-import { fixtureCopy, lambdaClientFor, startDev } from './dev-server.js';
+import { fixtureCopy, lambdaClientFor, startDev, type DevServer } from './dev-server.js';
 
 // A Rust function with an internal extension (the lambda-extension crate, run in the runtime's
-// process next to lambda_runtime) and a Telemetry API subscriber, under the built `svl dev`. The
-// fixture prints everything its extension and subscriber receive as tagged lines; the tests wait
-// for those lines.
+// process next to lambda_runtime) and a Telemetry API subscriber, plus an external extension (a
+// shell script with curl in the fixture's extensions/ folder, Lambda's /opt/extensions), under the
+// built `svl dev`. The fixture prints everything its extensions and subscriber receive as tagged
+// lines; the tests wait for those lines.
 const RUST_EXTENSION = path.join(REPO_ROOT, 'test', 'fixtures', 'functions', 'rust-extension');
 
 const decode = (b?: Uint8Array) => JSON.parse(Buffer.from(b ?? []).toString('utf8'));
 const invoke = (lambda: LambdaClient, say: string) =>
   lambda.send(new InvokeCommand({ FunctionName: 'rust-extension', Payload: Buffer.from(JSON.stringify({ say })) }));
+
+/** Resolves when svl dev's stdout matches `re` (its output reaches the test asynchronously). */
+async function waitForMatch(dev: DevServer, re: RegExp, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(dev.stdout())) {
+    if (Date.now() > deadline) throw new Error(`svl dev did not print ${re} within ${timeoutMs} ms:\n${dev.stdout()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** A dev server for the fixture with `environment` for the function; one instance, no watcher. */
 async function devFor(environment: Record<string, string>) {
@@ -28,8 +38,8 @@ async function devFor(environment: Record<string, string>) {
   return { dev, lambda: await lambdaClientFor(dev.url) };
 }
 
-describe('svl dev with an internal extension (lambda-extension crate)', () => {
-  it('runs the extension through init, every invoke and shutdown, and feeds its telemetry subscriber', async () => {
+describe('svl dev with extensions (lambda-extension crate, and an external one)', () => {
+  it('runs the extensions through init, every invoke and shutdown, and feeds the telemetry subscriber', async () => {
     // The extension works 300 ms after each INVOKE: the instance is busy until it calls next again.
     const { dev, lambda } = await devFor({ EXTENSION_WORK_MS: '300' });
     try {
@@ -42,9 +52,13 @@ describe('svl dev with an internal extension (lambda-extension crate)', () => {
       // graceful-shutdown helper, which subscribes to nothing), as CloudWatch lists them.
       await dev.waitForStdout('EXTENSION\tName: svl-test-extension\tState: Ready\tEvents: [INVOKE]');
       await dev.waitForStdout('EXTENSION\tName: _lambda-rust-runtime-no-op-graceful-shutdown-helper\tState: Ready\tEvents: []');
+      await dev.waitForStdout('EXTENSION\tName: svl-shell-extension\tState: Ready\tEvents: [INVOKE,SHUTDOWN]');
+      // An identifier no extension was given is refused with 403, as Lambda does.
+      await dev.waitForStdout('[external] an unknown identifier is answered 403');
       for (const id of ids) {
         await dev.waitForStdout(`[extension] INVOKE ${id} deadline `);
         await dev.waitForStdout(`[extension] done ${id}`);
+        await waitForMatch(dev, new RegExp(`\\[external\\] event \\{"eventType":"INVOKE","deadlineMs":\\d+,"requestId":"${id}","invokedFunctionArn":"arn:aws:lambda:us-east-1:000000000000:function:rust-extension","tracing":\\{"type":"X-Amzn-Trace-Id","value":"Root=1-`));
       }
       // One instance: the second invocation reached the runtime and the extension only after the
       // extension had finished with the first (Lambda's invoke phase ends with every extension's next).
@@ -65,12 +79,14 @@ describe('svl dev with an internal extension (lambda-extension crate)', () => {
     } finally {
       lambda.destroy();
       // With extensions registered, Lambda's Shutdown phase sends SIGTERM to the runtime and
-      // waits (500 ms for internal extensions) before SIGKILL: lambda_runtime's hook runs.
+      // SHUTDOWN to the external extensions subscribed to it, and waits (2 s with external
+      // extensions) before SIGKILL: lambda_runtime's hook runs, the shell extension exits.
       const stopped = await dev.stop();
       expect(stopped.exitCode).toBe(0);
     }
     expect(dev.stdout()).toContain('[runtime] SIGTERM received');
     expect(dev.stdout()).toContain('[runtime] graceful shutdown hook ran');
+    expect(dev.stdout()).toMatch(/\[external\] event \{"eventType":"SHUTDOWN","shutdownReason":"spindown","deadlineMs":\d+\}/);
   });
 
   it('fails the init, as Lambda does, when an extension reports /extension/init/error', async () => {
