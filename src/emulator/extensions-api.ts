@@ -146,7 +146,9 @@ export class ExtensionsApi {
     const res = ext.waiting;
     ext.waiting = undefined;
     const body = JSON.stringify(ext.queue.shift());
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Lambda-Extension-Event-Identifier': randomUUID() }).end(body);
+    res
+      .writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Lambda-Extension-Event-Identifier': randomUUID() })
+      .end(body);
   }
 
   private async register(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -168,7 +170,8 @@ export class ExtensionsApi {
       if (e !== 'INVOKE' && e !== 'SHUTDOWN') return forbidden(res, 'Extension.InvalidEventType', `${String(e)}: ErrorInvalidEventType`);
     }
     if (!external && (!this.registrationOpen || this.closed)) return forbidden(res, 'Extension.RegistrationClosed', 'Extension registration closed already');
-    if ([...this.byId.values()].some((x) => x.name === name)) return forbidden(res, 'Extension.InvalidExtensionState', 'Extension with this name already registered');
+    if ([...this.byId.values()].some((x) => x.name === name))
+      return forbidden(res, 'Extension.InvalidExtensionState', 'Extension with this name already registered');
     if (this.byId.size >= MAX_EXTENSIONS) return forbidden(res, 'Extension.TooManyExtensions', `Extension limit (${MAX_EXTENSIONS}) reached`);
     const ext: ExtensionState = { id: randomUUID(), name, events: new Set(events as ExtensionEventType[]), external, queue: [], ready: false };
     this.byId.set(ext.id, ext);
@@ -188,7 +191,10 @@ export class ExtensionsApi {
       res.destroy();
       return;
     }
-    if (ext.queue.length > 0) return this.flush(ext);
+    if (ext.queue.length > 0) {
+      this.flush(ext);
+      return;
+    }
     const wasReady = ext.ready;
     ext.ready = true;
     if (!wasReady && this.allReady) this.opts.onAllReady();

@@ -110,7 +110,12 @@ export class Sandbox {
     const api = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     const env = lambdaEnvironment(this.opts.fn, api, this.opts.instanceNo, this.opts.hostEnv);
     this.spawnedAt = performance.now();
-    this.externals = startExternalExtensions(this.opts.fn.taskRoot, env, (line) => this.functionOutput(line, 'extension'), (name, why) => this.externalExited(name, why));
+    this.externals = startExternalExtensions(
+      this.opts.fn.taskRoot,
+      env,
+      (line) => this.functionOutput(line, 'extension'),
+      (name, why) => this.externalExited(name, why),
+    );
     for (const e of this.externals) this.extensions.expectExternal(e.name);
     // Its own process group, so a kill takes the whole tree the function may have started.
     const child = spawn(this.opts.binary, [], { cwd: this.opts.fn.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -269,10 +274,13 @@ export class Sandbox {
   whenFree(): Promise<void> {
     if (this.dead || this.extensions.allReady) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.platformLog(`${this.lastRequestId} Extensions did not call /extension/event/next within the function's timeout; the instance is ended`);
-        this.kill();
-      }, Math.max(0, this.deadlineMs - Date.now()));
+      const timer = setTimeout(
+        () => {
+          this.platformLog(`${this.lastRequestId} Extensions did not call /extension/event/next within the function's timeout; the instance is ended`);
+          this.kill();
+        },
+        Math.max(0, this.deadlineMs - Date.now()),
+      );
       this.freeWaiters.push(() => {
         clearTimeout(timer);
         resolve();

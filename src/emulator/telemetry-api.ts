@@ -68,7 +68,13 @@ export class TelemetryApi {
   /** The runtime and every extension have reached their first /next. */
   initDone(durationMs: number): void {
     this.platform('platform.initRuntimeDone', { initializationType: 'on-demand', phase: 'init', status: 'success', spans: [] });
-    this.platform('platform.initReport', { initializationType: 'on-demand', phase: 'init', status: 'success', metrics: { durationMs: round(durationMs) }, spans: [] });
+    this.platform('platform.initReport', {
+      initializationType: 'on-demand',
+      phase: 'init',
+      status: 'success',
+      metrics: { durationMs: round(durationMs) },
+      spans: [],
+    });
     this.initOver = true;
   }
 
@@ -87,7 +93,13 @@ export class TelemetryApi {
           : 'error';
     const errorType = outcome.ok ? {} : { errorType: outcome.errorType };
     const durationMs = round(r.durationMs);
-    this.platform('platform.runtimeDone', { requestId: r.requestId, status, ...errorType, metrics: { durationMs, producedBytes: outcome.payload.length }, spans: [] });
+    this.platform('platform.runtimeDone', {
+      requestId: r.requestId,
+      status,
+      ...errorType,
+      metrics: { durationMs, producedBytes: outcome.payload.length },
+      spans: [],
+    });
     const metrics: Record<string, number> = {
       durationMs,
       billedDurationMs: billedDurationMs(r),
@@ -230,7 +242,8 @@ function parseSubscription(api: 'telemetry' | 'logs', extension: string, body: B
   } catch {
     throw new Error(`destination.URI is not a URL: ${String(destination.URI)}`);
   }
-  if (uri.protocol !== 'http:' || !SANDBOX_HOSTS.has(uri.hostname)) throw new Error(`destination.URI must be http://sandbox.localdomain:<port>/…, not ${uri.href}`);
+  if (uri.protocol !== 'http:' || !SANDBOX_HOSTS.has(uri.hostname))
+    throw new Error(`destination.URI must be http://sandbox.localdomain:<port>/…, not ${uri.href}`);
   if (!Array.isArray(spec.types) || spec.types.length === 0 || spec.types.some((t) => !TYPES.has(t as string))) {
     throw new Error('types must list one or more of platform, function, extension');
   }

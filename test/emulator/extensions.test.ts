@@ -58,7 +58,12 @@ describe('svl dev with extensions (lambda-extension crate, and an external one)'
       for (const id of ids) {
         await dev.waitForStdout(`[extension] INVOKE ${id} deadline `);
         await dev.waitForStdout(`[extension] done ${id}`);
-        await waitForMatch(dev, new RegExp(`\\[external\\] event \\{"eventType":"INVOKE","deadlineMs":\\d+,"requestId":"${id}","invokedFunctionArn":"arn:aws:lambda:us-east-1:000000000000:function:rust-extension","tracing":\\{"type":"X-Amzn-Trace-Id","value":"Root=1-`));
+        await waitForMatch(
+          dev,
+          new RegExp(
+            `\\[external\\] event \\{"eventType":"INVOKE","deadlineMs":\\d+,"requestId":"${id}","invokedFunctionArn":"arn:aws:lambda:us-east-1:000000000000:function:rust-extension","tracing":\\{"type":"X-Amzn-Trace-Id","value":"Root=1-`,
+          ),
+        );
       }
       // One instance: the second invocation reached the runtime and the extension only after the
       // extension had finished with the first (Lambda's invoke phase ends with every extension's next).
@@ -119,6 +124,26 @@ describe('svl dev with extensions (lambda-extension crate, and an external one)'
     } finally {
       lambda.destroy();
       await dev.stop();
+    }
+  });
+});
+
+describe('svl dev with a Go internal extension (net/http, no extension library)', () => {
+  it('registers during init and gets an INVOKE event for each invocation', async () => {
+    const dev = await startDev(await fixtureCopy(path.join(REPO_ROOT, 'test', 'fixtures', 'functions', 'go-extension')), ['--no-watch', '--concurrency', '1']);
+    const lambda = await lambdaClientFor(dev.url);
+    try {
+      for (const say of ['one', 'two']) {
+        const out = await lambda.send(new InvokeCommand({ FunctionName: 'go-extension', Payload: Buffer.from(JSON.stringify({ say })) }));
+        expect(out.FunctionError).toBeUndefined();
+        await dev.waitForStdout(`go handler got ${say}`);
+        await waitForMatch(dev, new RegExp(`\\[go-extension\\] event \\{"eventType":"INVOKE","deadlineMs":\\d+,"requestId":"${out.$metadata.requestId}"`));
+      }
+      expect(dev.stdout()).toContain('[go-extension] registered: {"functionName":"go-extension","functionVersion":"$LATEST","handler":"bootstrap"}');
+      expect(dev.stdout()).toContain('EXTENSION\tName: go-internal-extension\tState: Ready\tEvents: [INVOKE]');
+    } finally {
+      lambda.destroy();
+      expect((await dev.stop()).exitCode).toBe(0);
     }
   });
 });
