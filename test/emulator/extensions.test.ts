@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import getPort from 'get-port';
@@ -25,16 +26,19 @@ async function waitForMatch(dev: DevServer, re: RegExp, timeoutMs = 5_000): Prom
   }
 }
 
+/** One copy for every test: cargo keeps its build (a new path would rebuild the crate). */
+let rustCopy: string | undefined;
+
 /** A dev server for the fixture with `environment` for the function; one instance, no watcher. */
 async function devFor(environment: Record<string, string>) {
+  rustCopy ??= await fixtureCopy(RUST_EXTENSION);
+  const configPath = path.join(rustCopy, 'svl.json');
+  const config = JSON.parse(await readFile(configPath, 'utf8'));
   // The crate's telemetry listener binds a fixed port on the host (on Lambda each instance has its
   // own network): a free one per run.
   const port = await getPort({ host: '127.0.0.1' });
-  const dev = await startDev(await fixtureCopy(RUST_EXTENSION, { environment: { TELEMETRY_PORT: String(port), ...environment } }), [
-    '--no-watch',
-    '--concurrency',
-    '1',
-  ]);
+  await writeFile(configPath, JSON.stringify({ ...config, environment: { TELEMETRY_PORT: String(port), ...environment } }, null, 2));
+  const dev = await startDev(rustCopy, ['--no-watch', '--concurrency', '1']);
   return { dev, lambda: await lambdaClientFor(dev.url) };
 }
 
