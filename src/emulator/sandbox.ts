@@ -427,6 +427,8 @@ export class Sandbox {
     }
     this.closeServer();
     this.memory?.close();
+    // The environment ends with its runtime; in the Shutdown phase external extensions get the rest of it.
+    if (!this.shuttingDown) for (const e of this.externals) killExtension(e);
     for (const resolve of this.freeWaiters.splice(0)) resolve();
     this.markExited();
   }
