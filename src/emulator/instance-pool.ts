@@ -63,8 +63,7 @@ export class InstancePool {
       });
     }
     const all = [...this.gen.keys()];
-    for (const s of all) s.kill();
-    await Promise.all(all.map((s) => s.exited));
+    await Promise.all(all.map((s) => s.shutdown()));
   }
 
   private dispatch(): void {
@@ -76,8 +75,10 @@ export class InstancePool {
       }
       const { inv, resolve } = this.invocationQueue.shift()!;
       const s = sandbox;
-      void s.run(inv).then((result) => {
+      void s.run(inv).then(async (result) => {
         resolve(result);
+        // The caller has its answer; the instance is free once its extensions are done too.
+        await s.whenFree();
         this.release(s);
       });
     }
@@ -107,6 +108,6 @@ export class InstancePool {
   }
 
   private retire(s: Sandbox): void {
-    s.kill();
+    void s.shutdown();
   }
 }

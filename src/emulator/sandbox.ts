@@ -2,18 +2,24 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import { EXTENSIONS_PREFIX, ExtensionsApi, type RegisteredExtension } from './extensions-api.js';
+import { extensionExited, killExtension, startExternalExtensions, type ExternalExtension } from './external-extensions.js';
 import { readBody } from './http-body.js';
 import { errorOutcome, type Invocation, type InvocationResult, type Outcome } from './invocation.js';
 import { INIT_TIMEOUT_MS, MAX_RESPONSE_BYTES, MAX_STREAMED_RESPONSE_BYTES } from './limits.js';
 import { ProcessTreeMemory } from './proc-memory.js';
+import { endLine, reportLine, startLine, type ReportFields } from './report.js';
 import { isStreamedResponse, pipeResponse, trailerError, type ResponseSink } from './response-stream.js';
-import { endLine, reportLine, startLine } from './report.js';
+import { LOGS_PATH, TELEMETRY_PATH, TelemetryApi } from './telemetry-api.js';
 import { functionArn, lambdaEnvironment, type FunctionSettings } from './function-settings.js';
 
 const PREFIX = '/2018-06-01/runtime/';
 const MB = 1024 * 1024;
 /** How often VmRSS is sampled while an invocation runs, to enforce MemorySize. */
 const MEMORY_POLL_MS = 20;
+/** Lambda's Shutdown phase limits: 500 ms with internal extensions only, 2 s with external ones. */
+const SHUTDOWN_INTERNAL_MS = 500;
+const SHUTDOWN_EXTERNAL_MS = 2_000;
 
 export interface SandboxOptions {
   binary: string;
@@ -59,6 +65,16 @@ export class Sandbox {
   private warnedBufferedStream = false;
   /** Constant for the sandbox's life: built once instead of on every /next. */
   private readonly arn: string;
+  /** The Extensions and Telemetry APIs on this sandbox's Runtime API address. */
+  private readonly extensions: ExtensionsApi;
+  private readonly telemetry: TelemetryApi;
+  private runtimeCalledNext = false;
+  /** Epoch ms by which the last delivered invocation (runtime and extensions) must be over. */
+  private deadlineMs = 0;
+  private readonly freeWaiters: (() => void)[] = [];
+  /** Processes started from the function's extensions/ folder. */
+  private externals: ExternalExtension[] = [];
+  private shuttingDown = false;
   dead = false;
   readonly ready: Promise<void>;
   readonly exited: Promise<void>;
@@ -67,6 +83,13 @@ export class Sandbox {
   constructor(private readonly opts: SandboxOptions) {
     this.exited = new Promise((resolve) => (this.markExited = resolve));
     this.arn = functionArn(opts.fn);
+    this.extensions = new ExtensionsApi({
+      functionName: opts.fn.name,
+      accountId: opts.fn.accountId,
+      onAllReady: () => this.tryDeliver(),
+      onError: (phase, ext, errorType, message) => this.extensionError(phase, ext, errorType, message),
+    });
+    this.telemetry = new TelemetryApi(this.extensions);
     this.ready = this.start().catch((err: Error) => this.onExit(`sandbox failed to start: ${err.message}`));
   }
 
@@ -89,6 +112,13 @@ export class Sandbox {
     const api = `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     const env = lambdaEnvironment(this.opts.fn, api, this.opts.instanceNo, this.opts.hostEnv);
     this.spawnedAt = performance.now();
+    this.externals = startExternalExtensions(
+      this.opts.fn.taskRoot,
+      env,
+      (line) => this.functionOutput(line, 'extension'),
+      (name, why) => this.externalExited(name, why),
+    );
+    for (const e of this.externals) this.extensions.expectExternal(e.name);
     // Its own process group, so a kill takes the whole tree the function may have started.
     const child = spawn(this.opts.binary, [], { cwd: this.opts.fn.taskRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -114,7 +144,7 @@ export class Sandbox {
       this.lastRequestId = inv.requestId;
       if (this.dead) return this.settle(this.initError ?? this.exitOutcome());
       if (this.initError) return this.settle(this.initError);
-      if (this.waitingNext) this.deliver(this.waitingNext);
+      this.tryDeliver();
     });
   }
 
@@ -127,6 +157,7 @@ export class Sandbox {
         this.child.kill('SIGKILL');
       }
     }
+    for (const e of this.externals) killExtension(e);
     this.dead = true;
     this.closeServer();
     if (!this.child) this.onExit('killed before start');
@@ -135,13 +166,17 @@ export class Sandbox {
   private closeServer(): void {
     this.waitingNext?.destroy();
     this.waitingNext = undefined;
+    this.extensions.close();
+    this.telemetry.close();
     this.server?.close();
     this.server?.closeAllConnections();
   }
 
-  private functionOutput(line: string): void {
+  /** A line the runtime (or an extension, which the Telemetry API tells apart) wrote. */
+  private functionOutput(line: string, source: 'function' | 'extension' = 'function'): void {
     const id = this.running?.inv.requestId ?? this.lastRequestId;
     const text = id ? `${id}\t${line}` : line;
+    this.telemetry.logLine(source, line);
     this.print(text);
     if (this.running) this.running.log.push(text);
     else if (!this.coldReported) this.pendingLog.push(text);
@@ -166,6 +201,8 @@ export class Sandbox {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
+    if (url.startsWith(EXTENSIONS_PREFIX)) return this.extensions.route(req, res);
+    if (url === TELEMETRY_PATH || url === LOGS_PATH) return this.telemetry.route(req, res);
     if (!url.startsWith(PREFIX)) return send(res, 404, { errorType: 'NotFound', errorMessage: `unknown path ${url}` });
     const rest = url.slice(PREFIX.length);
     if (req.method === 'GET' && rest === 'invocation/next') return this.next(res);
@@ -227,10 +264,111 @@ export class Sandbox {
       send(res, 500, { errorType: 'Runtime.ExitError', errorMessage: 'Container error. Non-recoverable state. Runtime should exit promptly.' });
       return;
     }
-    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
+    this.runtimeCalledNext = true;
+    // Internal extensions register before the runtime's first /next (Lambda closes registration then).
+    this.extensions.closeRegistration();
     this.waitingNext?.destroy();
     this.waitingNext = res;
-    if (this.running && this.running.deliveredAt === undefined) this.deliver(res);
+    this.tryDeliver();
+  }
+
+  /**
+   * Lambda's gate between phases: init ends, and an event is handed over, only once the runtime
+   * and every extension wait in their /next.
+   */
+  private tryDeliver(): void {
+    if (!this.runtimeCalledNext || !this.extensions.allReady || this.dead) return;
+    if (this.initDurationMs === undefined) this.initDone();
+    for (const resolve of this.freeWaiters.splice(0)) resolve();
+    const running = this.running;
+    if (this.waitingNext && running && running.deliveredAt === undefined && !running.settled) this.deliver(this.waitingNext);
+  }
+
+  private initDone(): void {
+    this.initDurationMs = performance.now() - this.spawnedAt;
+    // CloudWatch shows one EXTENSION line per registered extension at the end of init.
+    for (const ext of this.extensions.registered) {
+      this.functionOutputPlatform(`EXTENSION\tName: ${ext.name}\tState: Ready\tEvents: [${[...ext.events].join(',')}]`);
+    }
+    this.telemetry.initDone(this.initDurationMs);
+  }
+
+  /** A platform line that belongs to init: printed and kept for the first invocation's log. */
+  private functionOutputPlatform(line: string): void {
+    this.print(line);
+    if (this.running) this.running.log.push(line);
+    else if (!this.coldReported) this.pendingLog.push(line);
+  }
+
+  /**
+   * Resolves once the last invocation is over for the extensions too (each subscribed to INVOKE
+   * has called /event/next again) or the sandbox has ended. Their time counts against the
+   * function's timeout, as on Lambda: past the deadline the sandbox is ended.
+   */
+  whenFree(): Promise<void> {
+    if (this.dead || this.extensions.allReady) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(
+        () => {
+          this.platformLog(`${this.lastRequestId} Extensions did not call /extension/event/next within the function's timeout; the instance is ended`);
+          this.kill();
+        },
+        Math.max(0, this.deadlineMs - Date.now()),
+      );
+      this.freeWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Lambda's Shutdown phase. With extensions registered the runtime gets SIGTERM and 500 ms (2 s
+   * with external extensions, which get a SHUTDOWN event) before SIGKILL; without, it is killed
+   * at once. https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-shutdown
+   */
+  async shutdown(): Promise<void> {
+    const pid = this.child?.pid;
+    this.shuttingDown = true;
+    if (this.dead || (this.extensions.count === 0 && this.externals.length === 0) || !pid) {
+      this.kill();
+      return this.exited;
+    }
+    const graceMs = this.extensions.registered.some((e) => e.external) ? SHUTDOWN_EXTERNAL_MS : SHUTDOWN_INTERNAL_MS;
+    const killer = setTimeout(() => this.kill(), graceMs);
+    this.extensions.shutdown('spindown', Date.now() + graceMs);
+    // What the telemetry subscribers have not had yet goes out before the runtime (and with it
+    // any internal subscriber) is stopped.
+    await Promise.race([this.telemetry.flush(), this.exited]);
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    await Promise.all([this.exited, ...this.externals.map(extensionExited)]);
+    clearTimeout(killer);
+    this.kill();
+  }
+
+  /** An external extension ended on its own: Lambda resets the environment (Extension.Crash). */
+  private externalExited(name: string, why: string): void {
+    if (this.shuttingDown || this.dead) return;
+    this.extensions.externalGone(name);
+    const outcome = errorOutcome('Extension.Crash', `Extension ${name} exited: ${why}`);
+    this.platformLog(`EXTENSION\tName: ${name}\tState: Crash\tReason: ${why}`);
+    if (this.initDurationMs === undefined) this.initError = outcome;
+    if (this.running && !this.running.settled) this.settle(outcome);
+    this.kill();
+  }
+
+  private extensionError(phase: 'init' | 'exit', ext: RegisteredExtension, errorType: string, message: string): void {
+    const what = `Extension ${ext.name} reported ${phase}/error ${errorType}${message ? `: ${message}` : ''}`;
+    this.platformLog(`EXTENSION\tName: ${ext.name}\tState: ${phase === 'init' ? 'InitError' : 'ExitError'}\tEvents: [${[...ext.events].join(',')}]`);
+    const outcome = errorOutcome(phase === 'init' ? 'Extension.InitError' : 'Extension.ExitError', what);
+    // Lambda ends the environment: a failed init fails the invocation waiting for it.
+    if (phase === 'init') this.initError = outcome;
+    if (this.running && !this.running.settled) this.settle(outcome);
+    this.kill();
   }
 
   private deliver(res: ServerResponse): void {
@@ -239,11 +377,12 @@ export class Sandbox {
     this.waitingNext = undefined;
     const { fn } = this.opts;
     // Content-Length instead of chunked encoding: fewer bytes to write and for the runtime to parse.
+    this.deadlineMs = Date.now() + fn.timeoutSec * 1000;
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
       'Content-Length': inv.payload.length,
       'Lambda-Runtime-Aws-Request-Id': inv.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(Date.now() + fn.timeoutSec * 1000),
+      'Lambda-Runtime-Deadline-Ms': String(this.deadlineMs),
       'Lambda-Runtime-Invoked-Function-Arn': this.arn,
       'Lambda-Runtime-Trace-Id': inv.traceId,
     };
@@ -252,6 +391,8 @@ export class Sandbox {
     // The first event's peak includes init; later ones start from the last REPORT's peak.
     if (!this.coldReported && this.memory) this.sampledPeak = this.memory.peakBytes();
     res.writeHead(200, headers).end(inv.payload);
+    this.extensions.invoke({ requestId: inv.requestId, deadlineMs: this.deadlineMs, invokedFunctionArn: this.arn, traceId: inv.traceId });
+    this.telemetry.invocationStart(inv.requestId, inv.traceId);
     running.deliveredAt = performance.now();
     this.watch(running, running.deliveredAt + fn.timeoutSec * 1000);
   }
@@ -320,6 +461,9 @@ export class Sandbox {
     }
     this.closeServer();
     this.memory?.close();
+    // The environment ends with its runtime; in the Shutdown phase external extensions get the rest of it.
+    if (!this.shuttingDown) for (const e of this.externals) killExtension(e);
+    for (const resolve of this.freeWaiters.splice(0)) resolve();
     this.markExited();
   }
 
@@ -343,7 +487,7 @@ export class Sandbox {
     const cold = !this.coldReported;
     this.coldReported = true;
     const id = running.inv.requestId;
-    const report = reportLine({
+    const fields: ReportFields = {
       requestId: id,
       durationMs,
       memorySizeMb: fn.memoryMb,
@@ -351,7 +495,9 @@ export class Sandbox {
       initDurationMs: cold ? (this.initDurationMs ?? now - this.spawnedAt) : undefined,
       arch: fn.arch,
       debug: fn.debug,
-    });
+    };
+    const report = reportLine(fields);
+    this.telemetry.invocationDone(fields, outcome);
     // Output written just before the response may still be in the pipe: let it land in this log.
     setImmediate(() => {
       running.log.push(endLine(id), report);
