@@ -83,7 +83,13 @@ export async function readElfLayout(file: string): Promise<ElfLayout> {
       if (nameAt === 0 || size === 0) continue;
       // Symbol names are UTF-8 (Rust's v0 mangling may hold punycode, still ASCII).
       const start = strtab.offset + nameAt;
-      symbols.push({ name: buf.toString('utf8', start, buf.indexOf(0, start)), type: buf[at + 4]! & 0xf, section: buf.readUInt16LE(at + 6), addr: u64(at + 8), size });
+      symbols.push({
+        name: buf.toString('utf8', start, buf.indexOf(0, start)),
+        type: buf[at + 4]! & 0xf,
+        section: buf.readUInt16LE(at + 6),
+        addr: u64(at + 8),
+        size,
+      });
     }
   }
   return {

@@ -22,7 +22,9 @@ export function rlibsOf(artifact: { filenames?: string[]; target?: { name: strin
 export async function rustSizeBreakdown(layout: ElfLayout, rlibs: { crate: string; file: string }[], libdir: string): Promise<SizeBreakdown> {
   const index: RustCrateIndex = { exported: new Map() };
   for (const r of rlibs) await addRlibSymbols(index, r.crate, r.file);
-  const std = (await readdir(libdir).catch(() => [] as string[])).filter((f) => f.endsWith('.rlib')).map((f) => ({ crate: crateOfRlib(f), file: path.join(libdir, f) }));
+  const std = (await readdir(libdir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.rlib'))
+    .map((f) => ({ crate: crateOfRlib(f), file: path.join(libdir, f) }));
   std.sort((a, b) => a.crate.localeCompare(b.crate));
   for (const r of std) await addRlibSymbols(index, r.crate, r.file);
 

@@ -213,7 +213,15 @@ export const rustToolchain: Toolchain = {
       // Read before the lock is let go: another project may rebuild the same bin name.
       return readElfLayout(exes.get(bin)!);
     });
-    const libdir = (await runTool('rustc', ['--print', 'target-libdir'], { cwd: req.fn.dir, env: req.env, captureStdout: true, tool: 'cargo', what: 'rustc --print target-libdir failed' }))
+    const libdir = (
+      await runTool('rustc', ['--print', 'target-libdir'], {
+        cwd: req.fn.dir,
+        env: req.env,
+        captureStdout: true,
+        tool: 'cargo',
+        what: 'rustc --print target-libdir failed',
+      })
+    )
       .join('')
       .trim();
     return rustSizeBreakdown(binary, rlibs, libdir);
