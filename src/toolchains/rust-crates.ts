@@ -14,7 +14,7 @@ import path from 'node:path';
  * with std/core, as in cargo-bloat.
  */
 export interface RustCrateIndex {
-  /** Mangled symbol → the crate whose rlib exports it (first in build order). */
+  /** symbolKey(mangled) → the crate whose rlib exports it (first in build order). */
   exported: Map<string, string>;
 }
 
@@ -28,7 +28,10 @@ export async function addRlibSymbols(index: RustCrateIndex, crate: string, rlib:
   } catch {
     return;
   }
-  for (const name of archiveSymbols(buf)) if (!index.exported.has(name)) index.exported.set(name, crate);
+  for (const name of archiveSymbols(buf)) {
+    const key = symbolKey(name);
+    if (!index.exported.has(key)) index.exported.set(key, crate);
+  }
 }
 
 /** `libtokio-1ce19d5c87d8d0b9.rlib` → tokio. */
@@ -66,9 +69,15 @@ function withoutLlvmSuffix(name: string): string {
   return name.replace(/\.llvm\.[0-9A-F@]+$/, '');
 }
 
+/** The name a symbol is matched by: what cargo-bloat's demangled `complete` form tells apart. */
+export function symbolKey(mangled: string): string {
+  const name = withoutLlvmSuffix(mangled);
+  return (/^_{0,2}R/.test(name) ? v0Key(name) : null) ?? name;
+}
+
 export function rustCrateOf(mangled: string, index: RustCrateIndex): string {
   const name = withoutLlvmSuffix(mangled);
-  const exported = index.exported.get(name) ?? index.exported.get(mangled);
+  const exported = index.exported.get(symbolKey(mangled)) ?? index.exported.get(mangled);
   if (exported) return exported;
   const legacy = demangleLegacy(name);
   if (legacy !== null) return legacyCrateOf(legacy);
@@ -135,24 +144,47 @@ function firstCrateOf(s: string): string {
  * Null when the name cannot be read.
  */
 export function v0CrateOf(mangled: string): string | null {
-  const start = mangled.indexOf('_R') + 2;
-  const s = mangled.slice(start);
+  return readV0(mangled)?.crate ?? null;
+}
+
+/**
+ * A v0 name without its instantiating crate and vendor suffix: the part its demangled form shows.
+ * cargo-bloat matches a symbol to an rlib's export by that form, so one generic instantiated by two
+ * crates (`…finish_growB7_` in gimli's rlib, `…finish_growCs…3std` in the binary) is one name.
+ */
+function v0Key(mangled: string): string | null {
+  const read = readV0(mangled);
+  return read ? mangled.slice(0, read.pathEnd) : null;
+}
+
+function readV0(mangled: string): { crate: string | null; pathEnd: number } | null {
+  const m = /^_{0,2}R/.exec(mangled);
+  if (!m) return null;
+  const s = mangled.slice(m[0].length);
   try {
-    return new V0Walker(s).symbol();
+    const w = new V0Walker(s, { crate: null });
+    w.symbol();
+    return { crate: w.found.crate, pathEnd: m[0].length + w.position };
   } catch {
     return null;
   }
 }
 
+/** A parser that reads a whole v0 path, noting the first crate root it meets. */
 class V0Walker {
   constructor(
     private readonly s: string,
+    readonly found: { crate: string | null },
     private at = 0,
   ) {}
 
-  symbol(): string | null {
+  get position(): number {
+    return this.at;
+  }
+
+  symbol(): void {
     while (/\d/.test(this.peek())) this.at++; // encoding version
-    return this.path();
+    this.path();
   }
 
   private peek(): string {
@@ -188,7 +220,8 @@ class V0Walker {
 
   private ident(): string {
     this.eat('u');
-    const len = /^\d+/.exec(this.s.slice(this.at));
+    // A decimal-number is `0` or starts with a non-zero digit: `00` is two empty idents.
+    const len = /^(0|[1-9]\d*)/.exec(this.s.slice(this.at));
     if (!len) throw new Error('bad ident');
     this.at += len[0].length;
     this.eat('_');
@@ -197,131 +230,124 @@ class V0Walker {
     return name;
   }
 
-  private backref<T>(read: (w: V0Walker) => T): T {
+  /** Reads what a backref points at (always earlier in the name) without moving on. */
+  private backref(read: (w: V0Walker) => void): void {
     const target = this.base62();
-    return read(new V0Walker(this.s, target));
+    if (target >= this.at) throw new Error('forward backref');
+    read(new V0Walker(this.s, this.found, target));
   }
 
-  private path(): string | null {
+  private path(): void {
     const tag = this.next();
     switch (tag) {
-      case 'C':
+      case 'C': {
         this.disambiguator();
-        return this.ident();
-      case 'N': {
+        const name = this.ident();
+        this.found.crate ??= name;
+        return;
+      }
+      case 'N':
         this.next(); // namespace
-        const inner = this.path();
-        if (inner !== null) return inner;
+        this.path();
         this.disambiguator();
         this.ident();
-        return null;
-      }
+        return;
       case 'M':
-      case 'X': {
         this.disambiguator();
-        const impl = this.path();
-        if (impl !== null) return impl;
-        const self = this.type();
-        if (self !== null) return self;
-        return tag === 'X' ? this.path() : null;
-      }
+        this.path();
+        this.type();
+        return;
+      case 'X':
+        this.disambiguator();
+        this.path();
+        this.type();
+        this.path();
+        return;
       case 'Y':
-        return this.type() ?? this.path();
-      case 'I': {
-        const inner = this.path();
-        if (inner !== null) return inner;
-        while (!this.eat('E')) {
-          const arg = this.genericArg();
-          if (arg !== null) return arg;
-        }
-        return null;
-      }
+        this.type();
+        this.path();
+        return;
+      case 'I':
+        this.path();
+        while (!this.eat('E')) this.genericArg();
+        return;
       case 'B':
-        return this.backref((w) => w.path());
+        this.backref((w) => w.path());
+        return;
       default:
         throw new Error(`bad path tag ${tag}`);
     }
   }
 
-  private genericArg(): string | null {
-    if (this.eat('L')) {
-      this.base62();
-      return null;
-    }
-    if (this.eat('K')) return this.constant();
-    return this.type();
+  private genericArg(): void {
+    if (this.eat('L')) this.base62();
+    else if (this.eat('K')) this.constant();
+    else this.type();
   }
 
-  private constant(): string | null {
-    if (this.eat('p')) return null;
-    if (this.peek() === 'B') {
-      this.next();
-      return this.backref((w) => w.constant());
-    }
+  private constant(): void {
+    if (this.eat('p')) return;
+    if (this.eat('B')) return this.backref((w) => w.constant());
     const type = this.next();
     if (!/[a-z]/.test(type)) throw new Error('unsupported const');
     this.eat('n');
     while (this.next() !== '_');
-    return null;
   }
 
-  private type(): string | null {
+  private type(): void {
     const c = this.peek();
     if (/[a-z]/.test(c)) {
       this.next();
-      return null;
+      return;
     }
     switch (c) {
       case 'A':
         this.next();
-        return this.type() ?? this.constant();
+        this.type();
+        this.constant();
+        return;
       case 'S':
       case 'P':
       case 'O':
         this.next();
-        return this.type();
+        this.type();
+        return;
       case 'R':
       case 'Q':
         this.next();
         if (this.eat('L')) this.base62();
-        return this.type();
+        this.type();
+        return;
       case 'T':
         this.next();
-        while (!this.eat('E')) {
-          const t = this.type();
-          if (t !== null) return t;
-        }
-        return null;
+        while (!this.eat('E')) this.type();
+        return;
       case 'F':
         this.next();
         if (this.eat('G')) this.base62();
         this.eat('U');
         if (this.eat('K') && !this.eat('C')) this.ident();
-        while (!this.eat('E')) {
-          const t = this.type();
-          if (t !== null) return t;
-        }
-        return this.type();
-      case 'D': {
+        while (!this.eat('E')) this.type();
+        this.type();
+        return;
+      case 'D':
         this.next();
         if (this.eat('G')) this.base62();
         while (!this.eat('E')) {
-          const t = this.path();
-          if (t !== null) return t;
+          this.path();
           while (this.eat('p')) {
             this.ident();
-            const b = this.type();
-            if (b !== null) return b;
+            this.type();
           }
         }
         if (this.eat('L')) this.base62();
-        return null;
-      }
+        return;
       case 'B':
         this.next();
-        return this.backref((w) => w.type());
+        this.backref((w) => w.type());
+        return;
       default:
-        return this.path();
+        this.path();
     }
   }
 }
