@@ -287,7 +287,10 @@ class V0Walker {
 
   private constant(): void {
     if (this.eat('p')) return;
-    if (this.eat('B')) return this.backref((w) => w.constant());
+    if (this.eat('B')) {
+      this.backref((w) => w.constant());
+      return;
+    }
     const type = this.next();
     if (!/[a-z]/.test(type)) throw new Error('unsupported const');
     this.eat('n');
