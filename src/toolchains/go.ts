@@ -94,7 +94,7 @@ export const goToolchain: Toolchain = {
         rows,
         method:
           "packages: every symbol's bytes (code, read-only data, type descriptors), as 'go tool nm -size' lists them without the zeroed .bss/.noptrbss; " +
-          'what no symbol covers — most of .gopclntab (the function and line table), .go.buildinfo, the symbol and DWARF tables the shipped build strips — is a row per section.',
+          'what no symbol covers — most of .gopclntab (the function and line table), .go.buildinfo, the symbol and DWARF tables the shipped build strips (-s -w) — is a row per section.',
       };
     } finally {
       await rm(tmp, { recursive: true, force: true });

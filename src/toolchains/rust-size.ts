@@ -43,7 +43,7 @@ export async function rustSizeBreakdown(layout: ElfLayout, rlibs: { crate: strin
     method:
       "crates: the function symbols of .text, assigned to crates as 'cargo bloat --crates --split-std' does (the rlib that exports a symbol, else its demangled path; " +
       'std generics instantiated for a crate stay with core/alloc/std). Data (.rodata, .data.rel.ro), unwind tables (.eh_frame, .gcc_except_table), ' +
-      'relocations and the debug info std ships with are rows of their own.' +
+      'relocations and the debug info std ships with are rows of their own; the shipped, stripped binary has no .symtab, .strtab or .debug_*.' +
       (shared > 0 ? ` ${shared} bytes of .text are named by two symbols (aliases): counted once here, twice by cargo-bloat.` : ''),
   };
 }
