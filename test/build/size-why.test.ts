@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -8,7 +8,7 @@ import { goPackageOf } from '../../src/toolchains/go.js';
 import { remapPathConfig } from '../../src/toolchains/rust-path-remap.js';
 import type { CargoWorkspace } from '../../src/toolchains/cargo-workspace.js';
 import { svl, testEnv } from '../support/cli.js';
-import { CARGO_TARGET_DIR } from '../support/paths.js';
+import { CARGO_TARGET_DIR, SCRATCH_DIR } from '../support/paths.js';
 import { generateLambdaProject } from './generate.js';
 
 interface Why {
@@ -16,8 +16,13 @@ interface Why {
   breakdownOf: { bytes: number; textBytes: number; method: string };
 }
 
+// Rust's path remapping puts the project's path in every crate's rustflags: a project generated at
+// a fresh path rebuilds all its dependencies. A fixed path keeps them fresh across runs.
 async function buildAndExplain(template: 'rust-lambda' | 'go-lambda', flavor: 'event' | 'http') {
-  const project = await generateLambdaProject(template, flavor, 'x86_64');
+  const generated = await generateLambdaProject(template, flavor, 'x86_64');
+  const project = { ...generated, dir: path.join(SCRATCH_DIR, `size-why-${generated.name}`) };
+  await rm(project.dir, { recursive: true, force: true });
+  await rename(generated.dir, project.dir);
   const built = await svl(['build'], { cwd: project.dir, timeout: 20 * 60_000 });
   expect(built.exitCode, built.all).toBe(0);
   const r = await svl(['size', '--why', '--json'], { cwd: project.dir, timeout: 20 * 60_000 });
@@ -31,26 +36,30 @@ async function buildAndExplain(template: 'rust-lambda' | 'go-lambda', flavor: 'e
 const within = (ours: number, theirs: number, tolerance: number) => Math.abs(ours - theirs) <= theirs * tolerance;
 
 describe.each(['event', 'http'] as const)('svl size --why on the Rust %s template', (flavor) => {
-  it('agrees with cargo bloat --crates --split-std on the same unstripped binary, top 10 crates within 10 %', async () => {
-    const { project, why } = await buildAndExplain('rust-lambda', flavor);
-    // cargo-bloat builds the project itself: the same profile (release, strip off — it sets
-    // CARGO_PROFILE_RELEASE_STRIP=false), target dir and path remapping as svl make cargo reuse
-    // svl's build, so both read one file.
-    const ws = { root: project.dir, targetDir: CARGO_TARGET_DIR } as CargoWorkspace;
-    const [, config] = remapPathConfig(ws);
-    const bloat = await execa(
-      'cargo',
-      ['bloat', '--release', '--bin', project.name, '--crates', '--split-std', '-n', '0', '--message-format', 'json', '--config', config!],
-      { cwd: project.dir, env: testEnv(), timeout: 20 * 60_000 },
-    );
-    const theirs = JSON.parse(bloat.stdout) as { 'file-size': number; 'text-section-size': number; crates: { name: string; size: number }[] };
-    expect(theirs['file-size']).toBe(why.breakdownOf.bytes);
-    expect(theirs['text-section-size']).toBe(why.breakdownOf.textBytes);
-    const ours = new Map(why.breakdown.filter((e) => e.kind === 'crate').map((e) => [e.name, e.bytes]));
-    const table = theirs.crates.slice(0, 10).map((c) => ({ crate: c.name, cargoBloat: c.size, svl: ours.get(c.name) ?? 0 }));
-    console.log(`rust ${flavor}: svl vs cargo-bloat\n${table.map((t) => `${t.crate}\t${t.svl}\t${t.cargoBloat}`).join('\n')}`);
-    for (const t of table) expect(within(t.svl, t.cargoBloat, 0.1), `${t.crate}: svl ${t.svl}, cargo-bloat ${t.cargoBloat}`).toBe(true);
-  });
+  it(
+    'agrees with cargo bloat --crates --split-std on the same unstripped binary, top 10 crates within 10 %',
+    async () => {
+      const { project, why } = await buildAndExplain('rust-lambda', flavor);
+      // cargo-bloat builds the project itself: the same profile (release, strip off — it sets
+      // CARGO_PROFILE_RELEASE_STRIP=false), target dir and path remapping as svl make cargo reuse
+      // svl's build, so both read one file.
+      const ws = { root: project.dir, targetDir: CARGO_TARGET_DIR } as CargoWorkspace;
+      const [, config] = remapPathConfig(ws);
+      const bloat = await execa(
+        'cargo',
+        ['bloat', '--release', '--bin', project.name, '--crates', '--split-std', '-n', '0', '--message-format', 'json', '--config', config!],
+        { cwd: project.dir, env: testEnv(), timeout: 20 * 60_000 },
+      );
+      const theirs = JSON.parse(bloat.stdout) as { 'file-size': number; 'text-section-size': number; crates: { name: string; size: number }[] };
+      expect(theirs['file-size']).toBe(why.breakdownOf.bytes);
+      expect(theirs['text-section-size']).toBe(why.breakdownOf.textBytes);
+      const ours = new Map(why.breakdown.filter((e) => e.kind === 'crate').map((e) => [e.name, e.bytes]));
+      const table = theirs.crates.slice(0, 10).map((c) => ({ crate: c.name, cargoBloat: c.size, svl: ours.get(c.name) ?? 0 }));
+      console.log(`rust ${flavor}: svl vs cargo-bloat\n${table.map((t) => `${t.crate}\t${t.svl}\t${t.cargoBloat}`).join('\n')}`);
+      for (const t of table) expect(within(t.svl, t.cargoBloat, 0.1), `${t.crate}: svl ${t.svl}, cargo-bloat ${t.cargoBloat}`).toBe(true);
+    },
+    60 * 60_000,
+  ); // three release builds with LTO (Lambda, symbols, cargo-bloat's no-op) on a shared target dir
 });
 
 describe('svl size --why on the Go event template', () => {
