@@ -42,7 +42,8 @@ describe.each(['event', 'http'] as const)('svl size --why on the Rust %s templat
       const { project, why } = await buildAndExplain('rust-lambda', flavor);
       // cargo-bloat builds the project itself: the same profile (release, strip off — it sets
       // CARGO_PROFILE_RELEASE_STRIP=false), target dir and path remapping as svl make cargo reuse
-      // svl's build, so both read one file.
+      // svl's build (or rebuild the same bytes, if another project's flags replaced shared
+    // dependencies meanwhile: the build is reproducible), so both read one file.
       const ws = { root: project.dir, targetDir: CARGO_TARGET_DIR } as CargoWorkspace;
       const [, config] = remapPathConfig(ws);
       const bloat = await execa(
