@@ -43,7 +43,7 @@ describe.each(['event', 'http'] as const)('svl size --why on the Rust %s templat
       // cargo-bloat builds the project itself: the same profile (release, strip off — it sets
       // CARGO_PROFILE_RELEASE_STRIP=false), target dir and path remapping as svl make cargo reuse
       // svl's build (or rebuild the same bytes, if another project's flags replaced shared
-    // dependencies meanwhile: the build is reproducible), so both read one file.
+      // dependencies meanwhile: the build is reproducible), so both read one file.
       const ws = { root: project.dir, targetDir: CARGO_TARGET_DIR } as CargoWorkspace;
       const [, config] = remapPathConfig(ws);
       const bloat = await execa(
