@@ -51,19 +51,28 @@ function formatFunctionText(report: FunctionSizeReport, top: number): string {
   ]);
   const where = report.platform === 'cloudrun' ? 'Cloud Run, ' : '';
   let out = `${report.name} (${where}${report.language}, ${report.arch})\n${table([header, ...rows])}\n`;
-  if (report.breakdown) {
-    const shown = report.breakdown.slice(0, top);
-    const rest = report.breakdown.slice(top);
-    const whyRows = shown.map((e) => [e.name, formatBytes(e.bytes), `${e.percent.toFixed(1)}%`]);
-    if (rest.length > 0) {
-      const restBytes = rest.reduce((s, e) => s + e.bytes, 0);
-      const restPct = rest.reduce((s, e) => s + e.percent, 0);
-      whyRows.push([`(${rest.length} more)`, formatBytes(restBytes), `${restPct.toFixed(1)}%`]);
-    }
-    const unit = report.language === 'rust' ? 'crate' : 'package';
-    out += `\nWhere the bytes come from (symbol sizes of an unstripped build, by ${unit}):\n${table([[unit, 'size', 'share'], ...whyRows])}\n`;
-  }
+  if (report.breakdown && report.breakdownOf) out += `\n${formatBreakdownText(report, top)}`;
   return out;
+}
+
+/** `--why`: the rows that add up to the measured file, the largest `top` and one row for the rest. */
+function formatBreakdownText(report: FunctionSizeReport, top: number): string {
+  const rowsOf = report.breakdown!;
+  const of = report.breakdownOf!;
+  const unit = report.language === 'rust' ? 'crate' : 'package';
+  const shown = rowsOf.slice(0, top);
+  const rest = rowsOf.slice(top);
+  const whyRows = shown.map((e) => [e.name, e.kind, formatBytes(e.bytes), `${e.percent.toFixed(1)}%`]);
+  if (rest.length > 0) {
+    const restBytes = rest.reduce((s, e) => s + e.bytes, 0);
+    whyRows.push([`(${rest.length} more)`, '', formatBytes(restBytes), `${((restBytes / (of.bytes || 1)) * 100).toFixed(1)}%`]);
+  }
+  whyRows.push(['total', '', formatBytes(of.bytes), '100.0%']);
+  return (
+    `Where the bytes come from: all ${of.bytes} bytes of ${of.binary}, by ${unit} and by section:\n` +
+    `${table([[`${unit} / section`, 'kind', 'size', 'share'], ...whyRows])}\n` +
+    `  ${of.method}\n`
+  );
 }
 
 /** The table appended to $GITHUB_STEP_SUMMARY. */

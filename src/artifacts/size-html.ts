@@ -19,6 +19,7 @@ function escapeHtml(s: string): string {
  */
 export function sizeReportHtml(report: FunctionSizeReport): string {
   const breakdown = report.breakdown ?? [];
+  const of = report.breakdownOf;
   const unit = report.language === 'rust' ? 'crate' : 'package';
   const rects = squarify(breakdown, (e) => e.bytes, WIDTH, HEIGHT);
   const cells = rects
@@ -43,7 +44,7 @@ export function sizeReportHtml(report: FunctionSizeReport): string {
     .join('\n');
   const top = breakdown
     .slice(0, 15)
-    .map((e) => `<tr><td>${escapeHtml(e.name)}</td><td>${formatBytes(e.bytes)}</td><td>${e.percent}%</td></tr>`)
+    .map((e) => `<tr><td>${escapeHtml(e.name)}</td><td>${e.kind}</td><td>${formatBytes(e.bytes)}</td><td>${e.percent}%</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="en">
@@ -72,12 +73,12 @@ export function sizeReportHtml(report: FunctionSizeReport): string {
 <tbody>
 ${rows}
 </tbody></table>
-<h2>Where the bytes come from, by ${unit}</h2>
-<p class="meta">Symbol sizes of an unstripped build of the same sources; hover a cell for its size.</p>
+<h2>Where the bytes come from, by ${unit} and by section</h2>
+<p class="meta">${of ? `All ${formatBytes(of.bytes)} of ${escapeHtml(of.binary)}; hover a cell for its size. ${escapeHtml(of.method)}` : ''}</p>
 <svg id="treemap" xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="treemap of bytes by ${unit}">
 ${cells}
 </svg>
-<table id="top"><thead><tr><th>${unit}</th><th>size</th><th>share</th></tr></thead>
+<table id="top"><thead><tr><th>${unit} / section</th><th>kind</th><th>size</th><th>share</th></tr></thead>
 <tbody>
 ${top}
 </tbody></table>

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { FunctionConfig } from '../project/project.js';
-import type { SizeEntry } from '../toolchains/toolchain.js';
+import type { SizeBreakdown, SizeEntry } from '../toolchains/toolchain.js';
 import type { BuildManifest } from './build-artifact.js';
 import { artifactPaths } from '../project/layout.js';
 import { parseSize } from './size-units.js';
@@ -41,8 +41,13 @@ export interface FunctionSizeReport {
   stale: boolean;
   passed: boolean;
   artifacts: ArtifactSize[];
-  /** `--why`: bytes of symbols by Rust crate / Go package, largest first. */
-  breakdown?: { name: string; bytes: number; percent: number }[];
+  /**
+   * `--why`: every byte of `breakdownOf.binary`, largest first — symbol bytes by Rust crate / Go
+   * package (kind crate/package), the rest of each section (kind section), headers and padding
+   * (kind file). The rows sum to `breakdownOf.bytes`; percent is of that file.
+   */
+  breakdown?: (SizeEntry & { percent: number })[];
+  breakdownOf?: { binary: string; bytes: number; textBytes: number; method: string };
 }
 
 /**
@@ -126,9 +131,10 @@ export async function applyBaseline(report: SizeReport, file: string): Promise<v
   }
 }
 
-export function withBreakdown(report: FunctionSizeReport, entries: SizeEntry[]): void {
-  const total = entries.reduce((s, e) => s + e.bytes, 0) || 1;
-  report.breakdown = entries.map((e) => ({ name: e.name, bytes: e.bytes, percent: round2((e.bytes / total) * 100) }));
+export function withBreakdown(report: FunctionSizeReport, b: SizeBreakdown): void {
+  const total = b.fileBytes || 1;
+  report.breakdown = b.rows.map((e) => ({ name: e.name, kind: e.kind, bytes: e.bytes, percent: round2((e.bytes / total) * 100) }));
+  report.breakdownOf = { binary: b.binary, bytes: b.fileBytes, textBytes: b.textBytes, method: b.method };
 }
 
 function round2(n: number): number {

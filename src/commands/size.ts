@@ -23,7 +23,8 @@ Options:
 ${FUNCTION_HELP}
   --json             the report as JSON on stdout (errors too)
   --baseline <file>  compare with an earlier 'svl size --json' output: +/- bytes and %
-  --why              bytes by Rust crate / Go package (builds once more, keeping symbols)
+  --why              every byte of a build with symbols: by Rust crate / Go package, the rest
+                     by section and header (builds once more; Rust crates as cargo-bloat counts them)
   --html <file>      write a self-contained treemap page (implies --why)
   --build            run 'svl build' first
   --arch <arch>      arch for --build (default: svl.json's arch)
@@ -85,8 +86,8 @@ async function report(io: Io, flags: SizeFlags): Promise<number> {
     if (stale) io.stderr.write(`svl: ${fn.name}: ${status.why} — these figures are for the old binary; run 'svl build' (or 'svl size --build')\n`);
     const part = functionSizeReport(fn, status.manifest, stale);
     if ((flags.why || flags.html) && fn.language) {
-      const entries = await toolchainFor(fn.language).sizeBreakdown({ fn, arch: status.manifest.arch, packaging: packagingOf(fn), onOutput, env: io.env });
-      withBreakdown(part, entries);
+      const breakdown = await toolchainFor(fn.language).sizeBreakdown({ fn, arch: status.manifest.arch, packaging: packagingOf(fn), onOutput, env: io.env });
+      withBreakdown(part, breakdown);
     }
     parts.push(part);
   }

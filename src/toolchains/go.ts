@@ -10,11 +10,12 @@ import {
   type BuildResult,
   type DevBuildRequest,
   type Packaging,
-  type SizeEntry,
+  type SizeBreakdown,
   type Toolchain,
 } from './toolchain.js';
 import { runTool } from './run-tool.js';
-import { requireNm, symbolSizesBy } from './symbol-sizes.js';
+import { readElfLayout } from './elf-layout.js';
+import { fileRows } from './symbol-sizes.js';
 
 const GOARCH: Record<Arch, string> = { arm64: 'arm64', x86_64: 'amd64' };
 
@@ -72,9 +73,8 @@ export const goToolchain: Toolchain = {
     await runTool('go', ['test', './...'], { cwd: req.fn.dir, env: req.env, onOutput: req.onOutput, what: 'go test failed' });
   },
 
-  async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
-    await requireNm();
-    // Same flags as the release build but keeping the symbol table, so nm can name every byte.
+  async sizeBreakdown(req: BuildRequest): Promise<SizeBreakdown> {
+    // Same flags as the release build but keeping the symbol table, so every symbol can be named.
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'svl-go-nm-'));
     try {
       const binary = path.join(tmp, 'bootstrap');
@@ -84,9 +84,18 @@ export const goToolchain: Toolchain = {
         onOutput: req.onOutput,
         what: 'go build (with symbols, for --why) failed',
       });
-      // binutils nm, not `go tool nm`: the latter labels .noptrbss symbols as data (D), which
-      // would count a 32 MiB zeroed FIPS buffer as file bytes.
-      return await symbolSizesBy(binary, goPackageOf, { cwd: req.fn.dir, demangle: false });
+      const layout = await readElfLayout(binary);
+      // Symbols in .bss/.noptrbss take no file bytes (fileRows skips them): `go tool nm` lists them as data.
+      const rows = fileRows(layout, (s) => (s.type <= 2 ? goPackageOf(s.name) : null), 'package');
+      return {
+        binary: 'the release build with its symbol table kept (-ldflags without -s -w)',
+        fileBytes: layout.fileBytes,
+        textBytes: layout.sections.find((s) => s.name === '.text')?.size ?? 0,
+        rows,
+        method:
+          "packages: every symbol's bytes (code, read-only data, type descriptors), as 'go tool nm -size' lists them without the zeroed .bss/.noptrbss; " +
+          'what no symbol covers — most of .gopclntab (the function and line table), .go.buildinfo, the symbol and DWARF tables the shipped build strips (-s -w) — is a row per section.',
+      };
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }

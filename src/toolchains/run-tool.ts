@@ -7,7 +7,6 @@ export const INSTALL_HINTS: Record<string, string> = {
   'cargo-lambda': "cargo-lambda not found — install it with 'pip install cargo-lambda' (it brings zig)",
   zig: "zig not found (cargo-lambda cross-links with it) — install it with 'pip install ziglang' or 'pip install cargo-lambda'",
   go: 'go not found — install Go from https://go.dev/dl (1.22 or newer)',
-  nm: "nm not found — install binutils (e.g. 'apt-get install binutils')",
 };
 
 export interface RunToolOptions {

@@ -4,10 +4,11 @@ import { SvlError } from '../core/errors.js';
 import type { Arch } from '../project/project.js';
 import { buildRoot, devDir, stagingDir } from '../project/layout.js';
 import { cargoBinaryOf, cargoWorkspace, localPackagesOf, type CargoWorkspace } from './cargo-workspace.js';
-import { binaryName, type BuildInputs, type BuildRequest, type BuildResult, type DevBuildRequest, type SizeEntry, type Toolchain } from './toolchain.js';
+import { binaryName, type BuildInputs, type BuildRequest, type BuildResult, type DevBuildRequest, type SizeBreakdown, type Toolchain } from './toolchain.js';
 import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
 import { releaseRustflagsConfig, remapPathConfig } from './rust-path-remap.js';
-import { rustCrateOf, requireNm, symbolSizesBy } from './symbol-sizes.js';
+import { readElfLayout } from './elf-layout.js';
+import { rlibsOf, rustSizeBreakdown } from './rust-size.js';
 import { withTargetDirLock } from './target-dir-lock.js';
 
 export const RUST_TARGET: Record<Arch, string> = { arm64: 'aarch64-unknown-linux-gnu', x86_64: 'x86_64-unknown-linux-gnu' };
@@ -46,12 +47,20 @@ async function checkCrossToolchain(arch: Arch, lambda: boolean, env?: Record<str
   }
 }
 
+/** A `compiler-artifact` message of cargo's JSON output. */
+interface CargoArtifact {
+  executable?: string | null;
+  filenames?: string[];
+  target?: { name: string; kind?: string[]; crate_types?: string[] };
+}
+
 /** `cargo build --message-format=json-render-diagnostics` for several binaries at once; returns bin → executable. */
 async function cargoBuildExecutables(
   dir: string,
   targets: { pkg: string; bin: string }[],
   args: string[],
   req: Pick<BuildRequest, 'env' | 'onOutput'>,
+  onArtifact?: (artifact: CargoArtifact) => void,
 ): Promise<Map<string, string>> {
   const bins = targets.map((t) => t.bin);
   const messages = await runTool('cargo', ['build', ...selectArgs(targets), '--message-format=json-render-diagnostics', ...args], {
@@ -64,7 +73,8 @@ async function cargoBuildExecutables(
   const found = new Map<string, string>();
   for (const line of messages) {
     if (!line.startsWith('{')) continue;
-    const msg = JSON.parse(line) as { reason?: string; executable?: string | null; target?: { name: string; kind?: string[] } };
+    const msg = JSON.parse(line) as CargoArtifact & { reason?: string };
+    if (msg.reason === 'compiler-artifact') onArtifact?.(msg);
     if (msg.reason === 'compiler-artifact' && msg.executable && msg.target && bins.includes(msg.target.name) && msg.target.kind?.includes('bin')) {
       found.set(msg.target.name, msg.executable);
     }
@@ -186,21 +196,36 @@ export const rustToolchain: Toolchain = {
     await runTool('cargo', ['test'], { cwd: req.fn.dir, env: req.env, onOutput: req.onOutput, what: 'cargo test failed' });
   },
 
-  async sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]> {
-    await requireNm();
+  async sizeBreakdown(req: BuildRequest): Promise<SizeBreakdown> {
     const ws = await cargoWorkspace(req.fn.dir, req.env);
     const { bin, pkg } = cargoBinaryOf(ws, req.fn);
-    // The project's release profile with the symbol table kept. A host build: crate proportions do
-    // not depend on the arch, and it works where the Lambda arch's std is not installed.
-    return withTargetDirLock(ws.targetDir, async () => {
+    // The project's release profile with the symbol table kept (what cargo-bloat builds too). A
+    // host build: crate proportions do not depend on the arch, and it works where the Lambda
+    // arch's std is not installed.
+    const rlibs: { crate: string; file: string }[] = [];
+    const binary = await withTargetDirLock(ws.targetDir, async () => {
       const exes = await cargoBuildExecutables(
         ws.root,
         [{ pkg: pkg.name, bin }],
         ['--release', '--config', 'profile.release.strip=false', ...remapPathConfig(ws, req.env)],
         req,
+        (a) => rlibs.push(...rlibsOf(a)),
       );
-      return symbolSizesBy(exes.get(bin)!, rustCrateOf, { cwd: req.fn.dir, demangle: true });
+      // Read before the lock is let go: another project may rebuild the same bin name.
+      return readElfLayout(exes.get(bin)!);
     });
+    const libdir = (
+      await runTool('rustc', ['--print', 'target-libdir'], {
+        cwd: req.fn.dir,
+        env: req.env,
+        captureStdout: true,
+        tool: 'cargo',
+        what: 'rustc --print target-libdir failed',
+      })
+    )
+      .join('')
+      .trim();
+    return rustSizeBreakdown(binary, rlibs, libdir);
   },
 
   async inputs(fn, env): Promise<BuildInputs> {

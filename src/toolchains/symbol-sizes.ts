@@ -1,72 +1,70 @@
-import { SvlError } from '../core/errors.js';
+import type { ElfLayout, ElfSymbol } from './elf-layout.js';
 import type { SizeEntry } from './toolchain.js';
-import { hasTool, INSTALL_HINTS, runTool } from './run-tool.js';
-
-/** Checked before the (slow) unstripped build, so a missing nm is one line, not a wasted build. */
-export async function requireNm(): Promise<void> {
-  if (!(await hasTool('nm', ['--version']))) throw new SvlError(INSTALL_HINTS.nm!);
-}
 
 /**
- * Bytes of an unstripped binary by owner (crate or package), read with binutils nm — one reader
- * for both languages; `demangle` for Rust's mangled names.
+ * Every byte of an ELF file as rows: symbol bytes by owner (crate or package), the rest of each
+ * section under the section's name, and the headers and inter-section padding — so the rows sum
+ * to the file size. `ownerOf` returns null for a symbol that is not counted (its bytes stay with
+ * its section). A byte two symbols share (aliases) counts once, for the first.
  */
-export async function symbolSizesBy(binary: string, ownerOf: (symbol: string) => string, opts: { cwd: string; demangle: boolean }): Promise<SizeEntry[]> {
-  const lines = await runTool('nm', ['-S', '--size-sort', ...(opts.demangle ? ['-C'] : []), binary], {
-    cwd: opts.cwd,
-    captureStdout: true,
-    what: 'nm failed',
-  });
-  return groupSymbolsBy(parseNm(lines), ownerOf);
-}
-
-/** Sums symbol sizes per owner (crate or package), largest first. */
-export function groupSymbolsBy(symbols: { name: string; bytes: number }[], ownerOf: (symbol: string) => string): SizeEntry[] {
-  const totals = new Map<string, number>();
-  for (const s of symbols) {
-    const owner = ownerOf(s.name);
-    totals.set(owner, (totals.get(owner) ?? 0) + s.bytes);
+export function fileRows(layout: ElfLayout, ownerOf: (s: ElfSymbol, section: string) => string | null, ownerKind: 'crate' | 'package'): SizeEntry[] {
+  const owners = new Map<string, number>();
+  const sectionRest = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+  const bySection = new Map<number, ElfSymbol[]>();
+  for (const s of layout.symbols) {
+    const list = bySection.get(s.section);
+    if (list) list.push(s);
+    else bySection.set(s.section, [s]);
   }
-  return [...totals].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
+  for (const sec of layout.sections) {
+    if (sec.nobits || sec.size === 0) continue;
+    let covered = 0;
+    let cursor = sec.addr;
+    const end = sec.addr + sec.size;
+    const symbols = (bySection.get(sec.index) ?? []).map((s) => ({ s, owner: ownerOf(s, sec.name) })).filter((x) => x.owner !== null);
+    symbols.sort((a, b) => a.s.addr - b.s.addr || b.s.size - a.s.size);
+    for (const { s, owner } of symbols) {
+      const from = Math.max(s.addr, cursor);
+      const to = Math.min(s.addr + s.size, end);
+      if (to <= from) continue;
+      add(owners, owner!, to - from);
+      covered += to - from;
+      cursor = to;
+    }
+    add(sectionRest, sectionRow(sec.name), sec.size - covered);
+  }
+  const rows: SizeEntry[] = [
+    ...[...owners].map(([name, bytes]) => ({ name, bytes, kind: ownerKind })),
+    ...[...sectionRest].filter(([, b]) => b > 0).map(([name, bytes]) => ({ name, bytes, kind: 'section' as const })),
+    ...fileLayoutRows(layout),
+  ];
+  return rows.sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
 }
 
-/** `nm -S --size-sort -C` lines: "address size type name" (size in hex). */
-export function parseNm(lines: string[]): { name: string; bytes: number }[] {
-  const out: { name: string; bytes: number }[] = [];
-  for (const line of lines) {
-    const m = /^[0-9a-f]+\s+([0-9a-f]+)\s+(\S)\s+(.+)$/i.exec(line);
-    // B/b (bss) take no bytes in the file.
-    if (m && !'Bb'.includes(m[2]!)) {
-      const bytes = Number.parseInt(m[1]!, 16);
-      if (bytes > 0) out.push({ bytes, name: m[3]! });
+/** DWARF comes in a dozen sections that mean one thing to a reader: debug info. */
+function sectionRow(name: string): string {
+  return name.startsWith('.debug_') || name.startsWith('.zdebug_') ? '.debug_* (debug info)' : name || '(unnamed section)';
+}
+
+/** The ELF headers and the alignment padding no section covers. */
+function fileLayoutRows(layout: ElfLayout): SizeEntry[] {
+  const spans = [
+    ...layout.headers.map((h) => ({ from: h.offset, to: h.offset + h.bytes })),
+    ...layout.sections.filter((s) => !s.nobits && s.size > 0).map((s) => ({ from: s.offset, to: s.offset + s.size })),
+  ].sort((a, b) => a.from - b.from);
+  let covered = 0;
+  let cursor = 0;
+  for (const { from, to } of spans) {
+    const start = Math.max(from, cursor);
+    if (to > start) {
+      covered += to - start;
+      cursor = to;
     }
   }
-  return out;
+  const headers = layout.headers.reduce((n, h) => n + h.bytes, 0);
+  return [
+    { name: 'ELF, program and section headers', bytes: headers, kind: 'file' as const },
+    { name: 'padding between sections', bytes: layout.fileBytes - covered, kind: 'file' as const },
+  ].filter((r) => r.bytes > 0);
 }
-
-/**
- * The crate a demangled Rust symbol belongs to: `tokio::runtime::park::…` → tokio;
- * `<lambda_runtime::Runtime<S> as core::fmt::Debug>::fmt` → lambda_runtime (the implementing type
- * owns a trait impl); symbols without a path (libc, compiler builtins) → "[C]".
- */
-export function rustCrateOf(symbol: string): string {
-  let s = symbol.trim();
-  // `<T as Trait>::f`, `<&T as Trait>`, `<[T] as …>`, `<dyn T as …>`: look inside the brackets.
-  while (s.startsWith('<') || s.startsWith('&') || s.startsWith('[') || s.startsWith('*')) {
-    s = s.replace(/^(<|&(mut )?|\[|\*(const|mut) )/, '');
-    s = s.replace(/^dyn /, '');
-  }
-  const m = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(s);
-  if (!m) return '[C]';
-  const crate = m[1]!;
-  // `core::ptr::drop_in_place<tokio::…>`: std generics instantiated for a crate's types are that
-  // crate's cost (the bytes go away with it).
-  if (STD_CRATES.has(crate)) {
-    for (const inner of s.matchAll(/[<,(&\s]([A-Za-z_][A-Za-z0-9_]*)::/g)) {
-      if (!STD_CRATES.has(inner[1]!)) return inner[1]!;
-    }
-  }
-  return crate;
-}
-
-const STD_CRATES = new Set(['core', 'alloc', 'std']);

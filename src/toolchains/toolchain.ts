@@ -24,9 +24,23 @@ export interface BuildResult {
 }
 
 export interface SizeEntry {
-  /** Rust crate or Go package the bytes are attributed to. */
+  /** A Rust crate or Go package, an ELF section (its bytes no symbol accounts for), or part of the file layout. */
   name: string;
   bytes: number;
+  /** `crate`/`package`: symbol bytes; `section`: the rest of a section; `file`: headers and padding. */
+  kind: 'crate' | 'package' | 'section' | 'file';
+}
+
+/** Every byte of one binary, by owner and by section: `rows` sum to `fileBytes`. */
+export interface SizeBreakdown {
+  /** Which binary was measured (the unstripped build: the shipped one has no symbols to read). */
+  binary: string;
+  fileBytes: number;
+  /** Bytes of the executable code section (.text) — what cargo-bloat's percentages are of. */
+  textBytes: number;
+  rows: SizeEntry[];
+  /** How the owners were decided and where that differs from the usual tool (cargo-bloat, go tool nm). */
+  method: string;
 }
 
 /**
@@ -60,7 +74,7 @@ export interface Toolchain {
   /** The function's own tests. */
   test(req: DevBuildRequest): Promise<void>;
   /** Where the bytes of an optimized binary come from, largest first. */
-  sizeBreakdown(req: BuildRequest): Promise<SizeEntry[]>;
+  sizeBreakdown(req: BuildRequest): Promise<SizeBreakdown>;
   /** The files that decide the function's binary. */
   inputs(fn: FunctionConfig, env?: Record<string, string | undefined>): Promise<BuildInputs>;
 }

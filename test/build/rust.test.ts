@@ -102,7 +102,8 @@ describe('svl size (Rust)', () => {
     const r = await svl(['size', '--why', '--json'], { cwd: project.dir, timeout: 14 * 60_000 });
     expect(r.exitCode, r.stderr).toBe(0);
     const top = JSON.parse(r.stdout)
-      .breakdown.slice(0, 10)
+      .breakdown.filter((e: { kind: string }) => e.kind === 'crate')
+      .slice(0, 10)
       .map((e: { name: string }) => e.name);
     expect(top).toContain('tokio');
     expect(top).toContain('lambda_runtime');

@@ -7,7 +7,7 @@ import { formatBytes, parseSize } from '../../src/artifacts/size-units.js';
 import { squarify } from '../../src/artifacts/treemap.js';
 import { goPackageOf } from '../../src/toolchains/go.js';
 import { withTargetDirLock } from '../../src/toolchains/target-dir-lock.js';
-import { rustCrateOf } from '../../src/toolchains/symbol-sizes.js';
+import { demangleLegacy, legacyCrateOf, rustCrateOf, v0CrateOf } from '../../src/toolchains/rust-crates.js';
 
 // Pure helpers behind svl build/size; the end-to-end behaviour is in go.test.ts and rust.test.ts.
 describe('size budgets', () => {
@@ -34,12 +34,25 @@ describe('size budgets', () => {
 });
 
 describe('symbol owners', () => {
-  it('attributes Rust symbols to crates, std generics to the crate they are instantiated for', () => {
-    expect(rustCrateOf('tokio::runtime::park::CachedParkThread::block_on')).toBe('tokio');
-    expect(rustCrateOf('<lambda_runtime::Runtime<S> as core::fmt::Debug>::fmt')).toBe('lambda_runtime');
-    expect(rustCrateOf('core::ptr::drop_in_place<hyper::proto::h1::conn::Conn<T>>')).toBe('hyper');
-    expect(rustCrateOf('core::fmt::write')).toBe('core');
-    expect(rustCrateOf('memcpy')).toBe('[C]');
+  it('attributes Rust symbols to crates the way cargo-bloat does', () => {
+    const none = { exported: new Map<string, string>() };
+    expect(demangleLegacy('_ZN5tokio7runtime4park16CachedParkThread8block_on17h0123456789abcdefE')).toBe(
+      'tokio::runtime::park::CachedParkThread::block_on::h0123456789abcdef',
+    );
+    expect(rustCrateOf('_ZN5tokio7runtime4park16CachedParkThread8block_on17h0123456789abcdefE.llvm.1234ABCD', none)).toBe('tokio');
+    expect(demangleLegacy('_ZN69_$LT$lambda_runtime..Runtime$LT$S$GT$$u20$as$u20$core..fmt..Debug$GT$3fmt17h0123456789abcdefE')).toBe(
+      '<lambda_runtime::Runtime<S> as core::fmt::Debug>::fmt::h0123456789abcdef',
+    );
+    expect(legacyCrateOf('<lambda_runtime::Runtime<S> as core::fmt::Debug>::fmt::h0123456789abcdef')).toBe('lambda_runtime');
+    // A bare type parameter names no crate: the trait's does.
+    expect(legacyCrateOf('<T as core::fmt::Display>::fmt::h92003a61120a7e1a')).toBe('core');
+    // std generics instantiated for another crate's types stay with std, as in cargo-bloat.
+    expect(legacyCrateOf('core::ptr::drop_in_place<hyper::proto::h1::conn::Conn<T>>::h0123456789abcdef')).toBe('core');
+    // v0: `<str>::trim_matches::<…>` is core's (the impl's own module).
+    expect(v0CrateOf('_RINvMNtCsgEmfK2I1SDS_4core3stre12trim_matchesNvMNtNtB5_4char7methodsc13is_whitespaceECsjrHSEGnQ3l9_3std')).toBe('core');
+    expect(rustCrateOf('memcpy', none)).toBe('[Unknown]');
+    // An rlib's export wins over the name.
+    expect(rustCrateOf('memcpy', { exported: new Map([['memcpy', 'compiler_builtins']]) })).toBe('compiler_builtins');
   });
 
   it('attributes Go symbols to import paths', () => {
