@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -8,7 +8,7 @@ import { goPackageOf } from '../../src/toolchains/go.js';
 import { remapPathConfig } from '../../src/toolchains/rust-path-remap.js';
 import type { CargoWorkspace } from '../../src/toolchains/cargo-workspace.js';
 import { svl, testEnv } from '../support/cli.js';
-import { CARGO_TARGET_DIR, SCRATCH_DIR } from '../support/paths.js';
+import { CARGO_TARGET_DIR } from '../support/paths.js';
 import { generateLambdaProject } from './generate.js';
 
 interface Why {
@@ -16,13 +16,8 @@ interface Why {
   breakdownOf: { bytes: number; textBytes: number; method: string };
 }
 
-// Rust's path remapping puts the project's path in every crate's rustflags: a project generated at
-// a fresh path rebuilds all its dependencies. A fixed path keeps them fresh across runs.
 async function buildAndExplain(template: 'rust-lambda' | 'go-lambda', flavor: 'event' | 'http') {
-  const generated = await generateLambdaProject(template, flavor, 'x86_64');
-  const project = { ...generated, dir: path.join(SCRATCH_DIR, `size-why-${generated.name}`) };
-  await rm(project.dir, { recursive: true, force: true });
-  await rename(generated.dir, project.dir);
+  const project = await generateLambdaProject(template, flavor, 'x86_64');
   const built = await svl(['build'], { cwd: project.dir, timeout: 20 * 60_000 });
   expect(built.exitCode, built.all).toBe(0);
   const r = await svl(['size', '--why', '--json'], { cwd: project.dir, timeout: 20 * 60_000 });
