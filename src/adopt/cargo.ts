@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { SvlError } from '../core/errors.js';
-import type { Arch } from '../project/project.js';
+import type { Arch, Flavor } from '../project/project.js';
 import { INSTALL_HINTS, runTool } from '../toolchains/run-tool.js';
 import { type DetectedFunction, type Detection, relPath } from './detected.js';
 import { cleanEnvironment, cleanMemory, cleanTimeout } from './settings.js';
@@ -15,7 +15,7 @@ interface CargoMetadata {
 interface CargoPackage {
   name: string;
   manifest_path: string;
-  dependencies: { name: string; kind: string | null }[];
+  dependencies: { name: string; kind: string | null; features?: string[]; uses_default_features?: boolean }[];
   targets: { name: string; kind: string[] }[];
   /** [package.metadata] */
   metadata?: unknown;
@@ -32,6 +32,9 @@ interface LambdaSection {
 }
 
 const RUNTIME_CRATES = ['lambda_runtime', 'lambda_http'];
+// aws_lambda_events features that name a trigger flavour. EventBridge is not here: its events are
+// not only schedules.
+const TRIGGER_FEATURES = ['sqs', 's3', 'dynamodb'] as const satisfies readonly Flavor[];
 
 /**
  * cargo-lambda projects: every bin target of a package that depends on lambda_runtime or
@@ -69,7 +72,8 @@ export async function detectCargo(root: string, manifests: string[]): Promise<De
       }
       const bins = pkg.targets.filter((t) => t.kind.includes('bin'));
       if (bins.length === 0) detection.skipped.push(`skipped package ${pkg.name} (${pkgRel}): it depends on ${runtimes.join(', ')} but has no binary`);
-      for (const bin of bins) detection.functions.push(binFunction(pkg, bin.name, pkgRel, runtimes, meta.metadata));
+      const trigger = bins.length === 1 ? triggerFlavor(pkg) : undefined;
+      for (const bin of bins) detection.functions.push(binFunction(pkg, bin.name, pkgRel, runtimes, meta.metadata, trigger));
     }
   }
   return detection;
@@ -84,7 +88,25 @@ async function cargoMetadata(cwd: string): Promise<CargoMetadata> {
   return JSON.parse(lines.join('\n')) as CargoMetadata;
 }
 
-function binFunction(pkg: CargoPackage, bin: string, pkgRel: string, runtimes: string[], workspaceMeta: unknown): DetectedFunction {
+/**
+ * sqs, s3 or dynamodb when the package takes aws_lambda_events with exactly that one trigger
+ * feature and no default features (as the templates do); otherwise no guess.
+ */
+function triggerFlavor(pkg: CargoPackage): Flavor | undefined {
+  const events = pkg.dependencies.find((d) => d.kind === null && d.name === 'aws_lambda_events');
+  if (events?.uses_default_features !== false) return undefined;
+  const found = TRIGGER_FEATURES.filter((f) => events.features?.includes(f));
+  return found.length === 1 ? found[0] : undefined;
+}
+
+function binFunction(
+  pkg: CargoPackage,
+  bin: string,
+  pkgRel: string,
+  runtimes: string[],
+  workspaceMeta: unknown,
+  trigger: Flavor | undefined,
+): DetectedFunction {
   const notes: string[] = [];
   // Lowest first: workspace, package, binary.
   const pkgLambda = lambdaOf(pkg.metadata);
@@ -128,7 +150,7 @@ function binFunction(pkg: CargoPackage, bin: string, pkgRel: string, runtimes: s
     kind: 'rust',
     path: pkgRel,
     language: 'rust',
-    flavor: http ? 'http' : 'event',
+    flavor: http ? 'http' : (trigger ?? 'event'),
     arch,
     archFrom,
     memory,
@@ -136,7 +158,7 @@ function binFunction(pkg: CargoPackage, bin: string, pkgRel: string, runtimes: s
     environment: Object.keys(environment).length > 0 ? environment : undefined,
     bin,
     package: pkg.name,
-    evidence: `package ${pkg.name}, bin ${bin}, depends on ${runtimes.join(' and ')}`,
+    evidence: `package ${pkg.name}, bin ${bin}, depends on ${runtimes.join(' and ')}${!http && trigger ? ` and aws_lambda_events/${trigger}` : ''}`,
     settings: settings.length > 0 ? `${settings.join(', ')} from ${[...from].join(' and ')}` : undefined,
     notes,
   };

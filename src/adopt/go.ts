@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SvlError } from '../core/errors.js';
+import type { Flavor } from '../project/project.js';
 import { INSTALL_HINTS, runTool } from '../toolchains/run-tool.js';
 import { type DetectedFunction, type Detection, relPath } from './detected.js';
 import { inSkippedDir } from './walk.js';
@@ -10,6 +11,8 @@ const LAMBDAURL_PKG = 'github.com/aws/aws-lambda-go/lambdaurl';
 const EVENTS_PKG = 'github.com/aws/aws-lambda-go/events';
 // Event types that mean the function answers HTTP (function URL / API Gateway HTTP API payload 2.0).
 const HTTP_EVENTS = /\b(APIGatewayV2HTTPRequest|LambdaFunctionURLRequest)\b/;
+// Event types that name a trigger flavour; EventBridge events are left out (not only schedules).
+const TRIGGER_EVENTS = { sqs: /\bSQSEvent\b/, s3: /\bS3Event\b/, dynamodb: /\bDynamoDBEvent\b/ } as const satisfies Partial<Record<Flavor, RegExp>>;
 
 interface GoPackage {
   dir: string;
@@ -55,7 +58,11 @@ export async function detectGo(root: string, goMods: string[]): Promise<Detectio
         continue;
       }
       const http = usesLambdaUrl || (pkg.imports.includes(EVENTS_PKG) && sources.some((src) => HTTP_EVENTS.test(src)));
-      detection.functions.push(goFunction(pkg, rel, moduleDir, modulePath, call, http));
+      const triggers = pkg.imports.includes(EVENTS_PKG)
+        ? (Object.keys(TRIGGER_EVENTS) as (keyof typeof TRIGGER_EVENTS)[]).filter((f) => sources.some((src) => TRIGGER_EVENTS[f].test(src)))
+        : [];
+      const flavor: Flavor = http ? 'http' : triggers.length === 1 && triggers[0] ? triggers[0] : 'event';
+      detection.functions.push(goFunction(pkg, rel, moduleDir, modulePath, call, flavor));
     }
   }
   return detection;
@@ -97,7 +104,7 @@ function importNames(src: string, pkg: string, defaultName: string): string[] {
   return names.filter((n) => n !== '_' && n !== '.');
 }
 
-function goFunction(pkg: GoPackage, rel: string, moduleDir: string, modulePath: string, call: string, http: boolean): DetectedFunction {
+function goFunction(pkg: GoPackage, rel: string, moduleDir: string, modulePath: string, call: string, flavor: Flavor): DetectedFunction {
   const moduleName = lastElement(modulePath);
   return {
     name: pkg.dir === moduleDir ? moduleName : path.basename(pkg.dir),
@@ -105,8 +112,8 @@ function goFunction(pkg: GoPackage, rel: string, moduleDir: string, modulePath: 
     kind: 'go',
     path: rel,
     language: 'go',
-    flavor: http ? 'http' : 'event',
-    evidence: `module ${modulePath}, main package calls ${call}${http ? ', HTTP events' : ''}`,
+    flavor,
+    evidence: `module ${modulePath}, main package calls ${call}${flavor === 'http' ? ', HTTP events' : flavor !== 'event' ? `, ${flavor} events` : ''}`,
     notes: [],
   };
 }

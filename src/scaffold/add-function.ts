@@ -108,8 +108,11 @@ export async function addFunction(req: AddFunctionRequest): Promise<AddFunctionR
   }
 
   const entry: LambdaFunction = { language, ...(flavor ? { flavor: flavor as LambdaFunction['flavor'] } : {}), ...(memory ? { memory } : {}) };
-  const size = templateSize(byTarget.get('svl.json'), template);
+  const { size, events } = templateFunctionFields(byTarget.get('svl.json'), template);
   if (size) entry.size = size;
+  // A flavour's own triggers (schedule: rate(5 minutes)) come along; ones needing a resource the
+  // user names (a queue, a bucket) are not in the template.
+  if (events) entry.events = events;
   const nextJson = withFunction(json, name, entry);
   const nextText = formatSvlJson(nextJson);
   const nextProject = resolveProject(await parseSvlJson(nextText, file), file);
@@ -217,11 +220,12 @@ function memoryFlag(value: string | undefined): number | undefined {
   return mb;
 }
 
-/** The size budgets the template's svl.json gives its function. */
-function templateSize(file: RenderedFile | undefined, template: Template): SvlJson['size'] {
-  if (!file) return undefined;
+/** The size budgets and triggers the template's svl.json gives its function. */
+function templateFunctionFields(file: RenderedFile | undefined, template: Template): Pick<SvlJson, 'size' | 'events'> {
+  if (!file) return {};
   try {
-    return (JSON.parse(file.content.toString()) as SvlJson).size;
+    const { size, events } = JSON.parse(file.content.toString()) as SvlJson;
+    return { size, events };
   } catch (err) {
     throw new SvlError(`template ${template.id}: svl.json does not render to JSON (${(err as Error).message}) — fix the template`);
   }

@@ -1,8 +1,9 @@
 import type { LambdaFunction, SvlJson } from '../project/svl-json.js';
 
 // Fields of a single-function svl.json that describe its one function; in the many-function shape
-// they move into that function's entry (top-level language/flavor/artifact are refused there).
-const FUNCTION_FIELDS = ['language', 'flavor', 'size', 'artifact'] as const;
+// they move into that function's entry (top-level language/flavor/artifact are refused there, and
+// top-level events would no longer be the function's).
+const FUNCTION_FIELDS = ['language', 'flavor', 'size', 'artifact', 'events'] as const;
 
 /** Whether svl.json already lists functions/services (else its top level is one function). */
 export const isManyFunctions = (json: SvlJson) => json.functions !== undefined || json.services !== undefined;

@@ -130,7 +130,7 @@ describe('svl init --yes', () => {
     await goBootstrap(path.join(dir, 'cmd', 'orders', 'bootstrap'), 'amd64'); // what `go build -o bootstrap` leaves behind
     const { r, json, project } = await initYes(dir);
     expect(json.functions).toEqual({
-      notify: { path: 'cmd/notify', language: 'go', flavor: 'event' },
+      notify: { path: 'cmd/notify', language: 'go', flavor: 'sqs' }, // its handler takes events.SQSEvent
       orders: { path: 'cmd/orders', language: 'go', flavor: 'http' },
     });
     expect(r.stdout).toContain('main package calls awslambda.StartWithOptions');

@@ -1,7 +1,8 @@
 // svl add through the BUILT CLI: a Rust-first project grown to four functions (two Rust in one
-// cargo workspace, two Go in one module) and a Go-first one given a Rust function (a virtual
-// workspace), each checked with the toolchains its CI runs; then every bad input, and a failed
-// write that must leave the project as it was.
+// cargo workspace, two Go in one module), a Go-first one given a Rust function (a virtual
+// workspace) and a scheduled Go project given an SQS function of each language, each checked with
+// the toolchains its CI runs; then every bad input, and a failed write that must leave the project
+// as it was.
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa, execaSync } from 'execa';
@@ -193,6 +194,50 @@ describe('a Go-first project given a Rust function', () => {
   });
 });
 
+describe('a scheduled Go project given an SQS function in each language', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await generateProject('go-lambda', { flavor: 'schedule', name: 'jobs' });
+    await add(dir, ['queue', '--template', 'go-lambda', '--flavor', 'sqs']);
+    await add(dir, ['ingest', '--template', 'rust-lambda', '--flavor', 'sqs']);
+  });
+
+  it('keeps the schedule with its function and declares no queue for the new ones', async () => {
+    const json = JSON.parse(await readFile(path.join(dir, 'svl.json'), 'utf8'));
+    expect(json.events).toBeUndefined();
+    expect(json.functions.jobs).toMatchObject({ path: '.', flavor: 'schedule', events: [{ type: 'schedule', schedule: 'rate(5 minutes)' }] });
+    expect(json.functions.queue).toEqual({ language: 'go', flavor: 'sqs', size: { zip: '3.3 MB', binary: '8 MB' } });
+    expect(json.functions.ingest).toEqual({ language: 'rust', flavor: 'sqs', size: { zip: '500 kB', binary: '1 MB' } });
+    const project = await projectOf(dir);
+    expect(project.functions.map((f) => [f.name, f.flavor, f.events.map((e) => e.type)])).toEqual([
+      ['jobs', 'schedule', ['schedule']],
+      ['queue', 'sqs', []],
+      ['ingest', 'sqs', []],
+    ]);
+  });
+
+  it('passes the Rust and Go checks', async () => {
+    await run(dir, 'cargo', ['fmt', '--all', '--check']);
+    await run(dir, 'cargo', ['clippy', '--workspace', '--all-targets', '--', '-D', 'warnings']);
+    expect(await run(dir, 'cargo', ['test', '--workspace'])).toMatch(/test result: ok\. [1-9]\d* passed/);
+    expect(await run(dir, 'gofmt', ['-l', '.'])).toBe('');
+    await run(dir, 'go', ['vet', './...']);
+    const output = await run(dir, 'go', ['test', '-count=1', './...']);
+    expect(output).toMatch(/^ok\s+jobs\/functions\/queue/m);
+  });
+
+  it('answers a partial batch failure from each SQS function under svl invoke', async () => {
+    for (const fn of ['queue', 'ingest']) {
+      const event = `functions/${fn}/events/partial-failure.json`;
+      const result = await svl(['invoke', '--function', fn, '--event', event], { cwd: dir, timeout: TOOL_TIMEOUT });
+      expect(result.exitCode, `${fn}:\n${result.all}`).toBe(0);
+      expect(JSON.parse(String(result.stdout).split('\n')[0] ?? '')).toEqual({
+        batchItemFailures: [{ itemIdentifier: '2e1424d4-f796-459a-8184-9c92662be6da' }],
+      });
+    }
+  });
+});
+
 describe('bad input: exit code, one line naming the fix, nothing written', () => {
   let dir: string;
   beforeAll(async () => {
@@ -219,7 +264,7 @@ describe('bad input: exit code, one line naming the fix, nothing written', () =>
       title: 'unknown flavour',
       args: ['x', '--template', 'go-lambda', '--flavor', 'grpc'],
       code: 2,
-      message: /unknown --flavor 'grpc' for template go-lambda — valid: http, event, stream$/,
+      message: /unknown --flavor 'grpc' for template go-lambda — valid: http, event, sqs, s3, schedule, dynamodb, stream$/,
     },
     {
       title: 'a Rust keyword',

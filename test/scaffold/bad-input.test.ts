@@ -35,7 +35,7 @@ const cases: Case[] = [
     title: 'unknown flavour',
     args: (d) => [d, '--template', 'rust-lambda', '--flavor', 'grpc'],
     code: 2,
-    message: /unknown --flavor 'grpc' for template rust-lambda — valid: http, event, stream$/,
+    message: /unknown --flavor 'grpc' for template rust-lambda — valid: http, event, sqs, s3, schedule, dynamodb, stream$/,
   },
   {
     title: 'flavour on a template without one',

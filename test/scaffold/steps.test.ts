@@ -85,6 +85,22 @@ describe('steps', () => {
     expect(asked).toEqual([{ message: expect.stringMatching(/^Which flavour\?/), initial: 'http' }]);
   });
 
+  it('templateOptions offers every flavour of a Lambda template, each with what it is for', async () => {
+    for (const id of ['rust-lambda', 'go-lambda']) {
+      const template = await loadTemplate(templates, id);
+      const { prompt } = scripted();
+      let offered: { value: string; hint?: string }[] = [];
+      prompt.select = async (q) => {
+        offered = q.choices;
+        return 'sqs';
+      };
+      const result = await templateOptions({ flags: {}, interactive: true, yes: false, prompt, template });
+      expect(result.options).toEqual({ flavor: 'sqs' });
+      expect(offered.map((c) => c.value)).toEqual(['http', 'event', 'sqs', 's3', 'schedule', 'dynamodb']);
+      expect(offered.every((c) => c.hint)).toBe(true);
+    }
+  });
+
   it('templateOptions takes the language from cloudrun-ocr --lang', async () => {
     const template = await loadTemplate(templates, 'cloudrun-ocr');
     const { prompt } = scripted();

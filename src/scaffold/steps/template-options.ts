@@ -6,8 +6,18 @@ import type { Context, ScaffoldFlags } from '../context.js';
 /** Flags that answer a template option; a template that lacks one refuses the flag by name. */
 const OPTION_FLAGS = ['flavor', 'lang'] as const satisfies readonly (keyof ScaffoldFlags)[];
 
+/** What each flavour is for, shown next to it in the prompt. */
+const FLAVOR_HINTS: Record<string, string> = {
+  http: 'function URL / API Gateway',
+  event: 'any JSON event',
+  sqs: 'SQS batches, partial batch response',
+  s3: 'S3 object-created notifications',
+  schedule: 'EventBridge schedule, rate(5 minutes)',
+  dynamodb: 'DynamoDB stream, partial batch response',
+};
+
 const OPTION_MESSAGES: Record<string, string> = {
-  flavor: 'Which flavour? (http: function URL / API Gateway; event: any JSON event)',
+  flavor: 'Which flavour?',
   lang: 'Which language?',
 };
 
@@ -29,7 +39,7 @@ export async function templateOptions(
       message: OPTION_MESSAGES[option] ?? `Which ${option}?`,
       value: ctx.flags[option as keyof typeof ctx.flags],
       default: spec.default,
-      choices: spec.values.map((v) => ({ value: v, label: v })),
+      choices: spec.values.map((v) => ({ value: v, label: v, hint: option === 'flavor' ? FLAVOR_HINTS[v] : undefined })),
       parse: (answer) => {
         if (!spec.values.includes(answer)) {
           throw new UsageError(`unknown --${option} '${answer}' for template ${template.id} — valid: ${spec.values.join(', ')}`);
