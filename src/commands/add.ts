@@ -14,7 +14,7 @@ one Go module; svl.json, the README's function list and the CI workflow are upda
 Options:
   --template <id>     rust-lambda | go-lambda                          (required)
   --flavor <f>        http (function URL, default) | event (any JSON) | sqs | s3 | schedule |
-                      dynamodb (stream)
+                      dynamodb (stream records) | stream (streamed URL response)
   --memory <MB>       the function's memory, 128 to 10240 (default: the project's)
   --dry-run           say what would be written, write nothing
   --help, -h          this help

@@ -14,7 +14,7 @@ Asks for anything not given when run in a terminal; otherwise uses the defaults.
 Options:
   --template <id>     rust-lambda | go-lambda | cloudrun-ocr       (required without a terminal)
   --flavor <f>        Lambda: http (function URL, default) | event (any JSON) | sqs | s3 |
-                      schedule | dynamodb (stream)
+                      schedule | dynamodb (stream records) | stream (streamed URL response)
   --lang <l>          cloudrun-ocr: go (default) | rust
   --name <name>       function/service name (default: from the directory)
   --arch <a>          Lambda: arm64 (default, cheaper per GB-second) | x86_64

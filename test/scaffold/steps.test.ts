@@ -96,7 +96,7 @@ describe('steps', () => {
       };
       const result = await templateOptions({ flags: {}, interactive: true, yes: false, prompt, template });
       expect(result.options).toEqual({ flavor: 'sqs' });
-      expect(offered.map((c) => c.value)).toEqual(['http', 'event', 'sqs', 's3', 'schedule', 'dynamodb']);
+      expect(offered.map((c) => c.value)).toEqual(['http', 'event', 'sqs', 's3', 'schedule', 'dynamodb', 'stream']);
       expect(offered.every((c) => c.hint)).toBe(true);
     }
   });

@@ -14,6 +14,7 @@ const FLAVOR_HINTS: Record<string, string> = {
   s3: 'S3 object-created notifications',
   schedule: 'EventBridge schedule, rate(5 minutes)',
   dynamodb: 'DynamoDB stream, partial batch response',
+  stream: 'function URL streaming its response (RESPONSE_STREAM)',
 };
 
 const OPTION_MESSAGES: Record<string, string> = {
