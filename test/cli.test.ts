@@ -23,7 +23,7 @@ describe('svl dispatcher', () => {
     const r = await run(['deplyo']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toBe("svl: unknown command 'deplyo' — valid: new, init, add, dev, invoke, build, size, deploy");
+    expect(r.stderr.trim()).toBe("svl: unknown command 'deplyo' — valid: new, init, add, dev, invoke, events, build, size, deploy");
   });
 
   it('--version prints the package version, exit 0', async () => {

@@ -135,10 +135,13 @@ export const rustToolchain: Toolchain = {
 
   async build(reqs: BuildRequest[]): Promise<BuildResult[]> {
     const results: BuildResult[] = [];
+    // Before cargo metadata, which may wait on other cargo processes' package-cache lock: a missing
+    // target or tool is known at once.
+    const checks = new Map(reqs.map((r) => [`${r.arch}/${r.packaging}`, r]));
+    for (const r of checks.values()) await checkCrossToolchain(r.arch, r.packaging === 'lambda', r.env);
     for (const group of await planGroups(reqs, (r) => `${r.arch}/${r.packaging}/${r.packaging === 'lambda' ? r.fn.relocationModel : ''}`)) {
       const first = group.items[0]!.req;
       const lambda = first.packaging === 'lambda';
-      await checkCrossToolchain(first.arch, lambda, first.env);
       const out = await mkdtemp(path.join(await ensureDir(buildRoot(first.fn.root)), '.cargo-'));
       try {
         await withTargetDirLock(group.ws.targetDir, async () => {
