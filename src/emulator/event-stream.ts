@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { EventStreamCodec } from '@smithy/core/event-streams';
+import type { EventStreamCodec } from '@smithy/core/event-streams';
 import type { Invocation, InvocationResult } from './invocation.js';
 import { drainedOrClosed, type ResponseSink } from './response-stream.js';
 
@@ -7,12 +7,26 @@ import { drainedOrClosed, type ResponseSink } from './response-stream.js';
 // PayloadChunk events, one per chunk the runtime wrote, then one InvokeComplete.
 // https://docs.aws.amazon.com/lambda/latest/api/API_InvokeWithResponseStream.html
 
-const codec = new EventStreamCodec(
-  (bytes) => Buffer.from(bytes).toString('utf8'),
-  (text) => Buffer.from(text, 'utf8'),
-);
+type EventStreams = typeof import('@smithy/core/event-streams');
+let loaded: Promise<{ codec: EventStreamCodec; getChunkedStream: EventStreams['getChunkedStream'] }> | undefined;
 
-function event(type: string, contentType: string, body: Uint8Array): Uint8Array {
+/**
+ * The SDK's event-stream codec (UTF-8 header strings) and frame splitter, for both ends: svl dev's
+ * answer and svl invoke's reader. Loaded on the first streamed invocation: the import costs ~80 ms,
+ * which svl dev's start and every buffered invoke would otherwise pay.
+ */
+export function eventStreams(): NonNullable<typeof loaded> {
+  loaded ??= import('@smithy/core/event-streams').then((m) => ({
+    codec: new m.EventStreamCodec(
+      (bytes) => Buffer.from(bytes).toString('utf8'),
+      (text) => Buffer.from(text, 'utf8'),
+    ),
+    getChunkedStream: m.getChunkedStream,
+  }));
+  return loaded;
+}
+
+function event(codec: EventStreamCodec, type: string, contentType: string, body: Uint8Array): Uint8Array {
   return codec.encode({
     headers: {
       ':event-type': { type: 'string', value: type },
@@ -39,6 +53,7 @@ export async function streamToEventStream(
   run: (inv: Invocation) => Promise<InvocationResult>,
   opts: StreamedInvokeOptions = {},
 ): Promise<void> {
+  const { codec } = await eventStreams();
   res.writeHead(200, {
     'Content-Type': 'application/vnd.amazon.eventstream',
     'X-Amz-Executed-Version': '$LATEST',
@@ -48,7 +63,7 @@ export async function streamToEventStream(
   res.on('error', () => {});
   const sink: ResponseSink = {
     begin() {},
-    write: (chunk) => res.write(event('PayloadChunk', 'application/octet-stream', chunk)),
+    write: (chunk) => res.write(event(codec, 'PayloadChunk', 'application/octet-stream', chunk)),
     drained: () => drainedOrClosed(res),
   };
   const result = await run({ ...inv, stream: sink });
@@ -58,5 +73,5 @@ export async function streamToEventStream(
     complete.ErrorDetails = result.outcome.payload.toString('utf8');
   }
   if (opts.logTail) complete.LogResult = opts.logTail(result);
-  res.end(event('InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))));
+  res.end(event(codec, 'InvokeComplete', 'application/json', Buffer.from(JSON.stringify(complete))));
 }

@@ -8,6 +8,7 @@ export { readDevState, removeDevState, writeDevState } from './dev-state.js';
 export { LambdaEmulator } from './emulator.js';
 export { listenError } from './listen-error.js';
 export { parsePrelude } from './url-stream.js';
+export { eventStreams } from './event-stream.js';
 export type { EmulatedFunction } from './emulator.js';
 export type { FunctionSettings } from './function-settings.js';
 export type { InvocationResult } from './invocation.js';

@@ -1,8 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
-import { EventStreamCodec, getChunkedStream } from '@smithy/core/event-streams';
 import type { Io } from '../../core/io.js';
 import { SvlError } from '../../core/errors.js';
-import { parsePrelude } from '../../emulator/index.js';
+import { eventStreams, parsePrelude } from '../../emulator/index.js';
 
 // svl invoke for a RESPONSE_STREAM function: the response is printed as it arrives.
 
@@ -86,10 +85,7 @@ export async function streamOverHttp(io: Pick<Io, 'stdout' | 'stderr'>, base: st
     const type = res.headers.get('x-amzn-errortype') ?? `HTTP ${res.status}`;
     throw new SvlError(`svl dev at ${base} refused the invocation (${type}: ${message.split('\n')[0]}) — fix the event, or see the svl dev output`);
   }
-  const codec = new EventStreamCodec(
-    (bytes) => Buffer.from(bytes).toString('utf8'),
-    (text) => Buffer.from(text, 'utf8'),
-  );
+  const { codec, getChunkedStream } = await eventStreams();
   const printer = streamPrinter(io);
   const answer: StreamedAnswer = { streamed: true, payload: Buffer.alloc(0) };
   for await (const frame of getChunkedStream(res.body as AsyncIterable<Uint8Array>)) {
