@@ -114,6 +114,19 @@ export interface SvlJson {
    * svl dev: the function that answers bare function-URL paths no route matches (default: the only function, or the one at path ".")
    */
   default?: string;
+  /**
+   * svl deploy --stack / svl export / svl destroy: the project as one CloudFormation stack
+   */
+  stack?: {
+    /**
+     * The stack's name (default: svl-<project name>); --stack <name> overrides it
+     */
+    name?: string;
+    /**
+     * S3 bucket the built zips are uploaded to, keyed by content hash (default: one svl creates and tags managed-by=svl, svl-<account>-<region>-artifacts)
+     */
+    bucket?: string;
+  };
 }
 /**
  * This interface was referenced by `SvlJson`'s JSON-Schema
@@ -164,6 +177,10 @@ export interface CloudRunSettings {
   secrets?: {
     [k: string]: string;
   };
+  /**
+   * Cloud Run billing mode: "request" (default; CPU only while a request is served, gcloud --cpu-throttling) or "instance" (CPU always allocated, gcloud --no-cpu-throttling)
+   */
+  billing?: 'request' | 'instance';
 }
 /**
  * This interface was referenced by `SvlJson`'s JSON-Schema
@@ -224,6 +241,40 @@ export interface CloudRunService {
   size?: SizeBudgets;
   bin?: string;
   cloudrun?: CloudRunSettings;
+  /**
+   * Cloud Run multi-container service: the ingress container's name (default "ingress"); it alone receives requests on $PORT
+   */
+  container?: string;
+  /**
+   * Cloud Run multi-container service: containers beside the ingress in the same instance, by container name; they listen on 127.0.0.1:<port>, start first, and the ingress depends on each one's startup probe
+   */
+  sidecars?: {
+    [k: string]: CloudRunSidecar;
+  };
+}
+/**
+ * This interface was referenced by `SvlJson`'s JSON-Schema
+ * via the `definition` "cloudRunSidecar".
+ */
+export interface CloudRunSidecar {
+  /**
+   * The sidecar's folder, relative to svl.json
+   */
+  path: string;
+  language: 'rust' | 'go';
+  bin?: string;
+  /**
+   * The port it listens on at 127.0.0.1 (not $PORT, which belongs to the ingress)
+   */
+  port: number;
+  /**
+   * HTTP path of its startup probe (default /healthz)
+   */
+  health?: string;
+  cpu?: string;
+  memory?: string;
+  environment?: Environment;
+  size?: SizeBudgets;
 }
 /**
  * This interface was referenced by `SvlJson`'s JSON-Schema
