@@ -175,3 +175,42 @@ describe('svl.json of many functions', () => {
     expect(c.root).toBe(dir);
   });
 });
+
+describe('svl.json of a multi-container Cloud Run service', () => {
+  const sidecar = (sidecars: unknown, container?: string) => ({
+    name: 'ocr',
+    services: { ocr: { language: 'go', path: 'ingress', container, sidecars } },
+  });
+
+  it('resolves the ingress name and each sidecar with its defaults', async () => {
+    const p = await resolve(sidecar({ preprocess: { path: 'preprocess', language: 'rust', port: 8081, memory: '512Mi' } }));
+    const ocr = p.functions[0]!;
+    expect(ocr.container).toBe('ingress');
+    expect(ocr.sidecars).toEqual([
+      {
+        name: 'preprocess',
+        language: 'rust',
+        dir: '/proj/preprocess',
+        bin: undefined,
+        port: 8081,
+        health: '/healthz',
+        cpu: undefined,
+        memory: '512Mi',
+        environment: {},
+        size: {},
+      },
+    ]);
+    expect((await resolve(many)).functions.every((f) => f.sidecars.length === 0)).toBe(true);
+  });
+
+  it('refuses a sidecar named like the ingress, two sidecars on one port, and a folder outside the project', async () => {
+    await expect(resolve(sidecar({ web: { path: 'w', language: 'go', port: 9000 } }, 'web'))).rejects.toThrow(
+      /sidecars\.web has the ingress container's name 'web'/,
+    );
+    await expect(resolve(sidecar({ a: { path: 'a', language: 'go', port: 9000 }, b: { path: 'b', language: 'rust', port: 9000 } }))).rejects.toThrow(
+      /sidecars\.b\.port 9000 is also sidecar a's/,
+    );
+    await expect(resolve(sidecar({ a: { path: '../a', language: 'go', port: 9000 } }))).rejects.toThrow(/is outside the project/);
+    await expect(resolve(sidecar({ a: { path: 'a', language: 'go' } }))).rejects.toThrow(/port/);
+  });
+});

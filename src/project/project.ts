@@ -6,6 +6,7 @@ import { matchesRoute, routeCovers } from './routes.js';
 import {
   CONFIG_FILE,
   readSvlJson,
+  type CloudRunService,
   type CloudRunSettings,
   type EventSource,
   type InvokeMode,
@@ -70,6 +71,28 @@ export interface FunctionConfig {
   bin?: string;
   /** Rust: the cargo package holding it. */
   package?: string;
+  /** Cloud Run multi-container service: the ingress container's name (default "ingress"). */
+  container?: string;
+  /** Cloud Run: containers beside the ingress in the same instance, in svl.json's order. */
+  sidecars: SidecarConfig[];
+}
+
+/** A Cloud Run sidecar container, every setting resolved. */
+export interface SidecarConfig {
+  /** The container's name (its key in svl.json). */
+  name: string;
+  language: Language;
+  /** Its folder (absolute). */
+  dir: string;
+  bin?: string;
+  /** It listens on 127.0.0.1:<port>; $PORT belongs to the ingress. */
+  port: number;
+  /** Its startup probe's HTTP path. */
+  health: string;
+  cpu?: string;
+  memory?: string;
+  environment: Record<string, string>;
+  size: SizeBudgets;
 }
 
 export interface Project {
@@ -164,6 +187,7 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
     runtime: LAMBDA_DEFAULTS.runtime,
     region: json.region,
     description: json.description,
+    sidecars: [] as SidecarConfig[],
   };
   const functions: FunctionConfig[] = [];
   if (!many) {
@@ -241,6 +265,7 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
         bin: s.bin,
         invokeMode: 'BUFFERED',
         events: [],
+        ...containersOf(file, name, s, inside),
       });
     }
   }
@@ -273,6 +298,39 @@ export function resolveProject(json: SvlJson, file: string, overrides: Overrides
   }
   defaultFunction ??= lambdas.length === 1 ? lambdas[0]!.name : lambdas.find((f) => f.dir === root)?.name;
   return { root, file, name: json.name, functions, routes, defaultFunction, here: functionHere(functions, root, cwd) };
+}
+
+/** A multi-container service's ingress name and its sidecars; ports must not collide with each other. */
+function containersOf(
+  file: string,
+  service: string,
+  s: CloudRunService,
+  inside: (p: string, field: string) => string,
+): Pick<FunctionConfig, 'container' | 'sidecars'> {
+  const entries = Object.entries(s.sidecars ?? {});
+  if (entries.length === 0) return { container: s.container, sidecars: [] };
+  const container = s.container ?? 'ingress';
+  const ports = new Map<number, string>();
+  const sidecars = entries.map(([name, c]): SidecarConfig => {
+    const field = `services.${service}.sidecars.${name}`;
+    if (name === container) throw new SvlError(`${file}: ${field} has the ingress container's name '${container}' — give the sidecar its own name`);
+    const other = ports.get(c.port);
+    if (other !== undefined) throw new SvlError(`${file}: ${field}.port ${c.port} is also sidecar ${other}'s — give each sidecar its own port`);
+    ports.set(c.port, name);
+    return {
+      name,
+      language: c.language,
+      dir: inside(c.path, `${field}.path`),
+      bin: c.bin,
+      port: c.port,
+      health: c.health ?? '/healthz',
+      cpu: c.cpu,
+      memory: c.memory,
+      environment: { ...c.environment },
+      size: { ...c.size },
+    };
+  });
+  return { container, sidecars };
 }
 
 /**
